@@ -1,0 +1,76 @@
+/**
+ * The thread's setting: a Boron on Device OS 1.2.1 in AUTOMATIC mode, an Apache server that
+ * answers with the thread's 305-byte header, a cellular link that delivered the response in the
+ * thread's bursts, an OTA region still holding an earlier system part, and the stack garbage
+ * that the thread's Chunk addr lines reveal (reference: forum-reproduction.md).
+ */
+import { http } from 'msw';
+import { buildModule, ModuleFunction, recordedLink, VirtualBoron, wireResponse, type RecordedSchedule } from '../../src/index';
+import { otaTestSketch, simpleApp } from './sketches';
+
+export const FIRMWARE_URL = 'http://mydomain.com/firmware/simple.bin';
+/** When the thread's user pressed 'o': its first OTA log line is at 18736 ms. */
+export const KEY_PRESS_MS = 18_736;
+/** chunk_address garbage: 0x202a06a8 (first Chunk addr) − 0x289000 (OTA region), a RAM pointer. */
+export const CHUNK_ADDRESS_GARBAGE = 0x200176a8;
+
+/** The response header exactly as the thread printed it (305 bytes with the blank line). */
+export const THREAD_HEADERS: [string, string][] = [
+  ['Date', 'Sun, 26 May 2019 18:12:19 GMT'],
+  ['Server', 'Apache/2.4.39 (cPanel) OpenSSL/1.0.2r mod_bwlimited/1.4'],
+  ['Last-Modified', 'Sun, 26 May 2019 16:57:04 GMT'],
+  ['ETag', '"480419-1394-589cd523e17e7"'],
+  ['Accept-Ranges', 'bytes'],
+  ['Content-Length', '5012'],
+  ['Connection', 'close'],
+  ['Content-Type', 'application/octet-stream'],
+];
+
+/**
+ * The thread's arrival schedule: DNS + handshake ≈ 389 ms; then 5317 bytes in bursts of 960 (the
+ * first holds the header), the last two back to back — the 79, 128×4, 64, … pattern. Times are
+ * from the request reaching the server, fitted to the thread's log (19635, 19679, 19780, 19881,
+ * 20034 ms for each group's first line).
+ */
+export const THREAD_SCHEDULE: RecordedSchedule = {
+  dnsMs: 192,
+  connectMs: 197,
+  uplinkMs: 97,
+  downlink: [
+    { atMs: 395.5, bytes: 960 },
+    { atMs: 453.3, bytes: 960 },
+    { atMs: 554.3, bytes: 960 },
+    { atMs: 655.3, bytes: 960 },
+    { atMs: 808.3, bytes: 1477 },
+  ],
+};
+
+/** The image that last went through the OTA region: a 1.2.1 system part from a cloud update. */
+export const staleSystemPart = (): Uint8Array => buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs: '1.2.1', size: 602_112, fillSeed: 'system-part1 1.2.1' });
+
+/** simple.bin: the new app, 5012 bytes like the thread's (ETag 0x1394). */
+export const simpleBin = (): Uint8Array => buildModule({ sketch: simpleApp, deviceOs: '1.2.1', size: 5012 });
+
+export function forumDevice(options: { fixed: boolean; seed?: number }): VirtualBoron {
+  const image = simpleBin();
+  return new VirtualBoron({
+    deviceOs: '1.2.1',
+    seed: options.seed ?? 2019,
+    app: otaTestSketch({ initialiseChunkAddress: options.fixed }),
+    server: [http.get(FIRMWARE_URL, () => wireResponse(image, { statusText: 'OK', headers: THREAD_HEADERS }))],
+    link: recordedLink(THREAD_SCHEDULE, 'forum'),
+    otaRegion: staleSystemPart(),
+    stack: { values: { chunk_address: CHUNK_ADDRESS_GARBAGE } },
+  });
+}
+
+/** Power on, press 'o' when the thread's user did, and run until the device has booted again. */
+export async function runForumScenario(options: { fixed: boolean; seed?: number }): Promise<VirtualBoron> {
+  const device = forumDevice(options).powerOn();
+  await device.runUntil('Hello! Press o for OTA.');
+  await device.runFor(KEY_PRESS_MS - device.millis);
+  device.serial.type('o');
+  const banner = options.fixed ? 'simple.bin is running' : /Press o for OTA\.[\s\S]*Press o for OTA\./;
+  await device.runUntil(banner, { timeoutMs: 60_000 });
+  return device;
+}

@@ -1,0 +1,52 @@
+/** The thread's ota-test.ino, and the small app ("simple") that it downloads. */
+import { defineSketch, type Sketch } from '../../src/index';
+import { makeOtaClass } from './ota-routine';
+
+export function otaTestSketch(options: { initialiseChunkAddress: boolean }): Sketch {
+  return defineSketch(
+    (api) => {
+      const { Serial, SerialLogHandler, LOG_LEVEL_TRACE, delay } = api;
+      const OTA = makeOtaClass(api, options);
+      new SerialLogHandler(LOG_LEVEL_TRACE);
+      let c = 0;
+
+      return {
+        // setup() runs once, when the device is first turned on.
+        async setup() {
+          Serial.begin(115200);
+          await delay(5000);
+          Serial.println('V2');
+          Serial.println('Hello! Press o for OTA.');
+        },
+        // loop() runs over and over again, as quickly as it can execute.
+        async loop() {
+          if (Serial.available()) {
+            c = Serial.read();
+            if (c === 'o'.charCodeAt(0)) {
+              c = 0;
+              const ota = new OTA();
+              await ota.GetUpdate('mydomain.com', '/firmware/simple.bin');
+            }
+          }
+        },
+      };
+    },
+    { name: options.initialiseChunkAddress ? 'ota-test (fixed)' : 'ota-test' },
+  );
+}
+
+/** The new firmware: built into the 5012-byte simple.bin the routine downloads. */
+export const simpleApp = defineSketch(
+  ({ Serial, SerialLogHandler, LOG_LEVEL_TRACE, delay }) => {
+    new SerialLogHandler(LOG_LEVEL_TRACE);
+    return {
+      async setup() {
+        Serial.begin(115200);
+        await delay(5000);
+        Serial.println('V3');
+        Serial.println('simple.bin is running: the OTA update worked.');
+      },
+    };
+  },
+  { name: 'simple' },
+);

@@ -1,0 +1,156 @@
+import type { Micros, VirtualClock } from '../sim/clock';
+import type { ExternalWork } from '../sim/external-work';
+import { EmulatorError } from '../sim/messages';
+
+/** A promise that never settles: what a call returns when the device reset under it. */
+const NEVER = new Promise<never>(() => {});
+
+export type RunOutcome = 'condition' | 'deadline';
+
+interface HostRun {
+  stopAt: Micros;
+  until?: () => boolean;
+  resolve: (outcome: RunOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The device's one application thread and its hold on virtual time. Sketch calls that take time
+ * go through `spend`, which moves the clock (firing alarms, waiting for outside work) and hands
+ * control back to the test when its run has reached its condition or deadline. Synchronous calls
+ * that take time on hardware (a log line, a Serial print) `charge` it as a debt paid at the next
+ * `spend`, so the clock the sketch reads always includes it.
+ */
+export class Cpu {
+  /** Bumped by every reset; calls from an earlier boot never return. */
+  generation = 0;
+  /** Incremented by anything a sketch could observe or do; an unchanged count means an idle turn. */
+  activity = 0;
+  private debt = 0;
+  private parked?: () => void;
+  private run?: HostRun;
+  private fault?: unknown;
+  private threadAlive = false;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly external: ExternalWork,
+  ) {}
+
+  /** Virtual time as the sketch sees it, debt included. */
+  get nowMicros(): Micros {
+    return this.clock.nowMicros + this.debt;
+  }
+
+  charge(micros: number): void {
+    this.debt += micros;
+  }
+
+  /**
+   * Take `micros` of virtual time (plus any debt), pausing whenever the test's run is over. An
+   * `idle` wait (a CPU in WFI) ends early when the test resumes the device, which may have typed.
+   */
+  async spend(micros: number, idle = false): Promise<void> {
+    const gen = this.generation;
+    const target = this.clock.nowMicros + Math.round(this.debt + micros);
+    this.debt = 0;
+    for (;;) {
+      const run = this.run;
+      if (run && !this.runIsOver()) {
+        await this.advance(Math.min(target, run.stopAt), run.until);
+        if (gen !== this.generation) return NEVER;
+        if (this.clock.nowMicros >= target && !this.runIsOver()) return;
+        continue;
+      }
+      await this.park();
+      if (gen !== this.generation) return NEVER;
+      if (idle) return;
+    }
+  }
+
+  /** Wait at least `minMicros`, then on to the next event (an alarm, or the run's end): an idle loop turn. */
+  async idle(minMicros: number): Promise<void> {
+    await this.spend(Math.max(minMicros, this.nextEventMicros() - this.clock.nowMicros - this.debt), true);
+  }
+
+  /** Start a new boot: the previous one's pending calls are abandoned; the new thread is alive. */
+  newGeneration(): void {
+    this.generation++;
+    this.parked = undefined;
+    this.debt = 0;
+    this.threadAlive = true;
+  }
+
+  /** The current boot's thread ended (the device halted, e.g. in DFU mode): time can still pass. */
+  threadEnded(): void {
+    this.threadAlive = false;
+  }
+
+  /** The firmware thread failed (a sketch threw): the run that is waiting gets the error. */
+  crash(error: unknown): void {
+    this.fault = error;
+    const run = this.run;
+    this.run = undefined;
+    run?.reject(error);
+  }
+
+  /** Called by the firmware when it has nothing to do but wait; it stays parked until the next run. */
+  park(): Promise<void> {
+    return new Promise<void>((resume) => {
+      this.parked = resume;
+      const run = this.run;
+      if (run) {
+        this.run = undefined;
+        run.resolve(run.until?.() ? 'condition' : 'deadline');
+      }
+    });
+  }
+
+  /** Let the firmware run until `until` holds or the clock reaches `stopAt`. */
+  async runUntil(stopAt: Micros, until?: () => boolean): Promise<RunOutcome> {
+    if (this.fault) throw this.fault;
+    if (this.run) throw new EmulatorError('RUN_OVERLAP', 'Failed to start a run: the device is already running. Await the previous runFor/runUntil first.');
+    if (until?.()) return 'condition';
+    let run!: HostRun;
+    const outcome = new Promise<RunOutcome>((resolve, reject) => {
+      run = { stopAt, until, resolve, reject };
+    });
+    this.run = run;
+    const resume = this.parked;
+    this.parked = undefined;
+    if (resume) resume();
+    else if (!this.threadAlive) {
+      // Nothing runs (the device is off or halted), but time still passes.
+      await this.advance(stopAt, until);
+      if (this.run === run) {
+        this.run = undefined;
+        run.resolve(until?.() ? 'condition' : 'deadline');
+      }
+    }
+    // Otherwise the thread is between two steps and picks the run up at its next spend.
+    return outcome;
+  }
+
+  /** When the next alarm is due, for fast-forwarding an idle loop; bounded by the run's deadline. */
+  nextEventMicros(): Micros {
+    const due = this.clock.nextDueMicros();
+    const stop = this.run?.stopAt ?? this.clock.nowMicros;
+    return due === undefined ? stop : Math.min(due, stop);
+  }
+
+  private runIsOver(): boolean {
+    const run = this.run;
+    return !run || this.clock.nowMicros >= run.stopAt || (run.until?.() ?? false);
+  }
+
+  /** Fire alarms due by `limit` in order, waiting for outside work between them. */
+  private async advance(limit: Micros, until?: () => boolean): Promise<void> {
+    for (;;) {
+      if (this.external.busy) await this.external.settle();
+      if (!this.clock.fireNext(limit)) break;
+      if (until?.()) return;
+    }
+    if (this.external.busy) return this.advance(limit, until);
+    if (limit > this.clock.nowMicros) this.clock.advanceTo(limit);
+  }
+}

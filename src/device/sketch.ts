@@ -1,0 +1,60 @@
+import type { LogLevel } from '../sim/log-format';
+import type { PrintfArg } from '../sim/printf';
+import type { Descriptor, FileTransferStore } from '../ota/descriptor';
+import type { HalModuleResult } from '../ota/system-update';
+import type { TCPClient } from '../net/tcp-client';
+import type { LogFilter, LogFunction } from './logging';
+import type { SerialApi } from './serial';
+import type { SystemApi } from './system-api';
+
+/** `SYSTEM_MODE(...)`: AUTOMATIC connects to the cloud before setup(); MANUAL leaves it to the sketch. */
+export type SystemMode = 'AUTOMATIC' | 'MANUAL';
+
+/** Everything a sketch can use, spelled as Device OS spells it. One object per device and boot. */
+export interface SketchApi {
+  Serial: SerialApi;
+  Log: LogFunction;
+  Logger: new (category: string) => LogFunction;
+  SerialLogHandler: new (level?: number, filters?: LogFilter[]) => object;
+  System: SystemApi;
+  Particle: { connected(): boolean; process(): Promise<void> };
+  millis(): number;
+  micros(): number;
+  delay(ms: number): Promise<void>;
+  sprintf(format: string, ...args: PrintfArg[]): string;
+  TCPClient: new () => TCPClient;
+  FileTransfer: { Descriptor: new () => Descriptor; Store: typeof FileTransferStore };
+  Spark_Prepare_For_Firmware_Update(file: Descriptor, flags: number, reserved: null): Promise<number>;
+  Spark_Save_Firmware_Chunk(file: Descriptor, chunk: Uint8Array, reserved: null): Promise<number>;
+  Spark_Finish_Firmware_Update(file: Descriptor, flags: number | boolean, module: HalModuleResult | null): Promise<number>;
+  LOG_LEVEL_ALL: typeof LogLevel.LOG_LEVEL_ALL;
+  LOG_LEVEL_TRACE: typeof LogLevel.LOG_LEVEL_TRACE;
+  LOG_LEVEL_INFO: typeof LogLevel.LOG_LEVEL_INFO;
+  LOG_LEVEL_WARN: typeof LogLevel.LOG_LEVEL_WARN;
+  LOG_LEVEL_ERROR: typeof LogLevel.LOG_LEVEL_ERROR;
+  LOG_LEVEL_NONE: typeof LogLevel.LOG_LEVEL_NONE;
+}
+
+export interface SketchInstance {
+  setup?(): void | Promise<void>;
+  loop?(): void | Promise<void>;
+}
+
+export interface SketchOptions {
+  /** Names the app in traces and seeds its image's filler bytes; give each sketch its own. */
+  name?: string;
+  systemMode?: SystemMode;
+}
+
+/** An application: a factory called at every boot with that boot's API, like a C++ app's globals. */
+export interface Sketch {
+  readonly name: string;
+  readonly systemMode: SystemMode;
+  readonly create: (api: SketchApi) => SketchInstance;
+}
+
+let unnamed = 0;
+
+export function defineSketch(create: (api: SketchApi) => SketchInstance, options: SketchOptions = {}): Sketch {
+  return Object.freeze({ name: options.name ?? `sketch-${++unnamed}`, systemMode: options.systemMode ?? 'AUTOMATIC', create });
+}

@@ -1,0 +1,23 @@
+/**
+ * virtual-boron: a deterministic emulator of a Particle Boron for testing application-level OTA
+ * routines. This is the public API; examples, tests and the CLI use nothing else.
+ */
+export { VirtualBoron, type VirtualBoronOptions, type InstalledModule, type DeviceState } from './device/virtual-boron';
+export { defineSketch, type Sketch, type SketchApi, type SketchInstance, type SketchOptions, type SystemMode } from './device/sketch';
+export { buildModule, type BuildModuleOptions } from './device/images';
+export type { LogRecord, LogFilter } from './device/logging';
+export type { StackOption } from './device/stack';
+export { parseModule, ModuleFunction, ModuleFlag, PLATFORM_BORON, type ParsedModule, type ModuleDependency, type ModuleSpec } from './ota/module-format';
+export { Validation } from './ota/validation';
+export { UpdateFlag, FirmwareUpdateEvent, type HalModuleResult } from './ota/system-update';
+export { FileTransferStore, Descriptor } from './ota/descriptor';
+export { DEVICE_OS_VERSIONS, PROFILES, type DeviceOsVersion, type DeviceOsProfile } from './ota/profiles';
+export { BoronMap } from './hal/boron-flash';
+export { NorFlash, type NorFlashGeometry, type NorFlashTiming, type NorFlashStats, type FlashOperation } from './hal/nor-flash';
+export { recordedLink, parametricLink, idealLink, type LinkModel, type RecordedSchedule, type ParametricLinkOptions } from './net/link';
+export { wireResponse, type WireResponseInit } from './net/wire-response';
+export type { TCPClient } from './net/tcp-client';
+export { LogLevel } from './sim/log-format';
+export { EmulatorError } from './sim/messages';
+export type { Diagnostic } from './sim/diagnostics';
+export type { TraceEntry, DeviceEventMap, DeviceEventName } from './sim/events';

@@ -1,0 +1,36 @@
+import type { VirtualClock } from '../sim/clock';
+import type { EventBus } from '../sim/events';
+import type { ExternalWork } from '../sim/external-work';
+import type { SeededRandom } from '../sim/random';
+
+/** What the network needs from the device it is part of. */
+export interface NetContext {
+  readonly clock: VirtualClock;
+  readonly events: EventBus;
+  readonly external: ExternalWork;
+  readonly random: SeededRandom;
+  /** Charge the calling sketch's virtual time (resolves once the time has passed). */
+  spend(micros: number): Promise<void>;
+  log(category: string, level: number, message: string): void;
+  diagnose(code: string, message: string): void;
+  /** TCPClient::connect's result on failure for this Device OS version. */
+  readonly connectFailureResult: number;
+}
+
+/** The far end of a TCP connection: a server's side of one accepted connection. */
+export interface ServerConnection {
+  /** Bytes from the device, at the current virtual time. */
+  receive(bytes: Uint8Array): void;
+  /** The device closed its side. */
+  close(): void;
+}
+
+/** How a server answers on a connection: `send` bytes back, `end` with a FIN, `reset` with an RST. */
+export interface ServerPeer {
+  send(bytes: Uint8Array): void;
+  end(): void;
+  reset(): void;
+}
+
+/** Accepts connections for a host and port; returns undefined to refuse. */
+export type ServerAcceptor = (host: string, port: number, peer: ServerPeer) => ServerConnection | undefined;

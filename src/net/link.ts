@@ -1,0 +1,126 @@
+import type { Micros } from '../sim/clock';
+import { millisToMicros } from '../sim/clock';
+import type { SeededRandom } from '../sim/random';
+
+/** Bytes becoming readable on the device's socket at a moment. */
+export interface Delivery {
+  atMicros: Micros;
+  length: number;
+}
+
+/** One TCP connection's path through the link: how long things take, and when bytes arrive. */
+export interface LinkChannel {
+  dnsMicros(): Micros;
+  connectMicros(): Micros;
+  /** When bytes the device sends at `sentAt` reach the server. */
+  uplinkArrival(sentAt: Micros, length: number): Micros;
+  /** When the server's bytes [offset, offset + length), ready at `readyAt`, reach the device. */
+  downlink(readyAt: Micros, offset: number, length: number): Delivery[];
+  /** When the server's FIN, sent at `sentAt`, reaches the device (after every byte before it). */
+  finArrival(sentAt: Micros): Micros;
+}
+
+/** A link between the device and its servers; each connection gets its own channel. */
+export interface LinkModel {
+  readonly name: string;
+  open(random: SeededRandom): LinkChannel;
+}
+
+/** A recorded arrival schedule: the response stream arrived in these pieces at these times. */
+export interface RecordedSchedule {
+  dnsMs: number;
+  /** TCP handshake. */
+  connectMs: number;
+  /** Device to server, one way. */
+  uplinkMs: number;
+  /** Response pieces, `atMs` after the request reached the server. Bytes past the last piece arrive with it. */
+  downlink: { atMs: number; bytes: number }[];
+}
+
+/** Replays a recorded schedule exactly: the same pieces at the same offsets from the request. */
+export function recordedLink(schedule: RecordedSchedule, name = 'recorded'): LinkModel {
+  return {
+    name,
+    open() {
+      let responseStart: Micros | undefined;
+      let lastArrival = 0;
+      return {
+        dnsMicros: () => millisToMicros(schedule.dnsMs),
+        connectMicros: () => millisToMicros(schedule.connectMs),
+        uplinkArrival: (sentAt) => sentAt + millisToMicros(schedule.uplinkMs),
+        downlink(readyAt, offset, length) {
+          responseStart ??= readyAt;
+          const out: Delivery[] = [];
+          let pieceStart = 0;
+          for (const [i, piece] of schedule.downlink.entries()) {
+            const last = i === schedule.downlink.length - 1;
+            const pieceEnd = last ? Number.POSITIVE_INFINITY : pieceStart + piece.bytes;
+            const from = Math.max(offset, pieceStart);
+            const to = Math.min(offset + length, pieceEnd);
+            if (to > from) {
+              const at = Math.max(readyAt, responseStart + millisToMicros(piece.atMs), lastArrival);
+              out.push({ atMicros: at, length: to - from });
+              lastArrival = at;
+            }
+            pieceStart = pieceEnd;
+          }
+          if (schedule.downlink.length === 0 && length > 0) out.push({ atMicros: Math.max(readyAt, lastArrival), length });
+          return out;
+        },
+        finArrival: (sentAt) => Math.max(sentAt, lastArrival),
+      };
+    },
+  };
+}
+
+/** A parametric link, as the modem and the network deliver: bursts at a bandwidth after a latency. */
+export interface ParametricLinkOptions {
+  name?: string;
+  /** Round-trip time. */
+  rttMs: number;
+  downKbps: number;
+  upKbps: number;
+  /** The modem hands the stack data in bursts of this many bytes. */
+  burstBytes: number;
+  /** Each burst arrives up to this much later than the bandwidth alone says (seeded, never reordering). */
+  jitterMs?: number;
+}
+
+export function parametricLink(options: ParametricLinkOptions): LinkModel {
+  const oneWay = millisToMicros(options.rttMs / 2);
+  const microsPerByte = (kbps: number): number => 8_000 / kbps;
+  return {
+    name: options.name ?? 'parametric',
+    open(random) {
+      const jitter = (): Micros => (options.jitterMs ? Math.round(random.nextFloat() * millisToMicros(options.jitterMs)) : 0);
+      let upFree = 0;
+      let downFree = 0;
+      let pending = 0;
+      return {
+        dnsMicros: () => millisToMicros(options.rttMs) + jitter(),
+        connectMicros: () => millisToMicros(options.rttMs) + jitter(),
+        uplinkArrival(sentAt, length) {
+          upFree = Math.max(upFree, sentAt) + Math.round(length * microsPerByte(options.upKbps));
+          return upFree + oneWay;
+        },
+        downlink(readyAt, _offset, length) {
+          const out: Delivery[] = [];
+          // Bytes wait in the modem until a whole burst (or the end of what the server sent) is there.
+          pending += length;
+          downFree = Math.max(downFree, readyAt + oneWay);
+          while (pending > 0) {
+            const n = Math.min(pending, options.burstBytes);
+            downFree += Math.round(n * microsPerByte(options.downKbps)) + jitter();
+            out.push({ atMicros: downFree, length: n });
+            pending -= n;
+          }
+          return out;
+        },
+        finArrival: (sentAt) => Math.max(sentAt + oneWay, downFree),
+      };
+    },
+  };
+}
+
+/** A link with no delay at all: everything arrives the moment it is sent. */
+export const idealLink: LinkModel = recordedLink({ dnsMs: 0, connectMs: 0, uplinkMs: 0, downlink: [] }, 'ideal');

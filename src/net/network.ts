@@ -1,0 +1,61 @@
+import { hashString } from '../sim/random';
+import type { LinkModel } from './link';
+import type { NetContext, ServerAcceptor } from './context';
+import { VirtualSocket } from './socket';
+
+export interface DnsOptions {
+  /** Names that fail to resolve. */
+  unresolvable?: string[];
+  /** Fixed answers; other names get a stable address in 192.0.2.0/24 (TEST-NET-1). */
+  records?: Record<string, string>;
+}
+
+export type ConnectResult = { ok: true; socket: VirtualSocket; address: string } | { ok: false; reason: 'dns' | 'refused' };
+
+/**
+ * The device's view of the network: names resolve through a virtual DNS, connections go through
+ * the link model to whichever server accepts them. Everything happens in the device's virtual time.
+ */
+export class VirtualNetwork {
+  private readonly sockets = new Set<VirtualSocket>();
+
+  constructor(
+    private readonly ctx: NetContext,
+    readonly link: LinkModel,
+    private readonly accept: ServerAcceptor,
+    private readonly dns: DnsOptions = {},
+  ) {}
+
+  resolve(host: string): string | undefined {
+    if (this.dns.unresolvable?.includes(host)) return undefined;
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return host;
+    return this.dns.records?.[host] ?? `192.0.2.${(hashString(host) % 254) + 1}`;
+  }
+
+  /** DNS lookup and TCP handshake, taking the link's time for each. */
+  async connect(host: string, port: number): Promise<ConnectResult> {
+    const channel = this.link.open(this.ctx.random.fork(`link/${host}:${port}/${this.ctx.clock.nowMicros}`));
+    await this.ctx.spend(channel.dnsMicros());
+    const address = this.resolve(host);
+    this.ctx.events.emit('dns:lookup', address === undefined ? { host } : { host, address });
+    if (address === undefined) return { ok: false, reason: 'dns' };
+    await this.ctx.spend(channel.connectMicros());
+    const socket = new VirtualSocket(this.ctx, channel, host, port);
+    const server = this.accept(host, port, socket.peer);
+    this.ctx.events.emit('tcp:connect', { host, port, ok: server !== undefined });
+    if (!server) return { ok: false, reason: 'refused' };
+    socket.attach(server);
+    this.sockets.add(socket);
+    return { ok: true, socket, address };
+  }
+
+  forget(socket: VirtualSocket): void {
+    this.sockets.delete(socket);
+  }
+
+  /** The device reset: every socket is gone without a word to the far end beyond a close. */
+  closeAll(): void {
+    for (const socket of this.sockets) socket.close();
+    this.sockets.clear();
+  }
+}

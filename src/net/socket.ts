@@ -1,0 +1,141 @@
+import type { Alarm } from '../sim/clock';
+import type { LinkChannel } from './link';
+import type { NetContext, ServerConnection, ServerPeer } from './context';
+
+interface InFlight {
+  atMicros: number;
+  bytes?: Uint8Array;
+  /** 'fin' or 'rst' arrives after every byte sent before it. */
+  close?: 'fin' | 'rst';
+}
+
+/**
+ * The device's end of one TCP connection as lwIP holds it: bytes that have arrived wait in a
+ * receive queue until the application reads them; a FIN is reported only after every byte.
+ */
+export class VirtualSocket {
+  /** The server's handle on this connection: what it sends goes through the link to the device. */
+  readonly peer: ServerPeer = {
+    send: (bytes) => this.fromServer(bytes),
+    end: () => this.closeFromServer('fin'),
+    reset: () => this.closeFromServer('rst'),
+  };
+  private readonly queue: Uint8Array[] = [];
+  private queued = 0;
+  /** Pieces on their way to the device, in arrival order (the link never reorders). */
+  private readonly inFlight: InFlight[] = [];
+  private inFlightHead = 0;
+  private readonly arrival: Alarm;
+  private server?: ServerConnection;
+  private serverOffset = 0;
+  /** The remote's FIN has arrived (after all its data). */
+  finReceived = false;
+  /** The remote reset the connection: unread data is gone. */
+  resetReceived = false;
+  /** The device closed this socket. */
+  closed = false;
+
+  constructor(
+    private readonly ctx: NetContext,
+    private readonly channel: LinkChannel,
+    readonly host: string,
+    readonly port: number,
+  ) {
+    this.arrival = ctx.clock.createAlarm(`tcp ${host}:${port} arrival`, () => this.arrive());
+  }
+
+  attach(server: ServerConnection): void {
+    this.server = server;
+  }
+
+  /** Bytes waiting in the receive queue. */
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  /** Take up to `max` bytes from the receive queue (lwIP `recv`). */
+  recv(max: number): Uint8Array {
+    const n = Math.min(max, this.queued);
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const head = this.queue[0];
+      const take = Math.min(head.length, n - at);
+      out.set(head.subarray(0, take), at);
+      at += take;
+      if (take === head.length) this.queue.shift();
+      else this.queue[0] = head.subarray(take);
+    }
+    this.queued -= n;
+    return out;
+  }
+
+  /** Device → server: the bytes reach the server when the link says. */
+  send(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    const at = this.channel.uplinkArrival(this.ctx.clock.nowMicros, copy.length);
+    this.ctx.clock
+      .createAlarm(`tcp ${this.host}:${this.port} uplink`, () => {
+        if (!this.closed) this.server?.receive(copy);
+      })
+      .scheduleAt(at);
+    this.ctx.events.emit('tcp:send', { bytes: copy.length });
+  }
+
+  /** The device closes its side; anything still on its way is dropped. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.arrival.cancel();
+    this.inFlight.length = 0;
+    this.inFlightHead = 0;
+    this.server?.close();
+    this.ctx.events.emit('tcp:close', { by: 'device' });
+  }
+
+  private fromServer(bytes: Uint8Array): void {
+    if (this.closed || bytes.length === 0) return;
+    let at = 0;
+    for (const d of this.channel.downlink(this.ctx.clock.nowMicros, this.serverOffset, bytes.length)) {
+      this.inFlight.push({ atMicros: d.atMicros, bytes: bytes.subarray(at, at + d.length) });
+      at += d.length;
+    }
+    this.serverOffset += bytes.length;
+    this.rearm();
+  }
+
+  private closeFromServer(kind: 'fin' | 'rst'): void {
+    if (this.closed) return;
+    this.inFlight.push({ atMicros: this.channel.finArrival(this.ctx.clock.nowMicros), close: kind });
+    this.rearm();
+  }
+
+  private rearm(): void {
+    if (this.inFlightHead < this.inFlight.length && !this.arrival.armed) this.arrival.scheduleAt(this.inFlight[this.inFlightHead].atMicros);
+  }
+
+  private arrive(): void {
+    const now = this.ctx.clock.nowMicros;
+    let bytes = 0;
+    while (this.inFlightHead < this.inFlight.length && this.inFlight[this.inFlightHead].atMicros <= now) {
+      const piece = this.inFlight[this.inFlightHead++];
+      if (piece.bytes) {
+        this.queue.push(piece.bytes);
+        this.queued += piece.bytes.length;
+        bytes += piece.bytes.length;
+      }
+      if (piece.close === 'rst') {
+        this.resetReceived = true;
+        this.queue.length = 0;
+        this.queued = 0;
+      } else if (piece.close === 'fin') this.finReceived = true;
+      if (piece.close) this.ctx.events.emit('tcp:close', { by: 'remote' });
+    }
+    if (this.inFlightHead === this.inFlight.length) {
+      this.inFlight.length = 0;
+      this.inFlightHead = 0;
+    }
+    if (bytes > 0) this.ctx.events.emit('tcp:data', { bytes });
+    this.rearm();
+  }
+}

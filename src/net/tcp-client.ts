@@ -1,0 +1,142 @@
+import { LogLevel } from '../sim/log-format';
+import type { NetContext } from './context';
+import type { VirtualNetwork } from './network';
+import type { VirtualSocket } from './socket';
+
+/** `TCPCLIENT_BUF_MAX_SIZE` (`wiring/inc/spark_wiring_tcpclient.h:37,77`). */
+export const TCPCLIENT_BUF_MAX_SIZE = 128;
+
+/**
+ * newlib's ENOTCONN, what lwIP's recv reports after a clean FIN (`err_to_errno(ERR_CLSD)`).
+ * Unverified: Particle's lwIP fork was not inspected (reference note §10.4).
+ */
+const ENOTCONN = 128;
+const ECONNRESET = 104;
+
+/** Modelled CPU time of each call: a socket call takes the lwIP core lock and crosses into the system part. */
+const COST = { connectSetup: 200, write: 40, writePerByte: 0.05, available: 12, read: 4, connected: 4, stop: 120 } as const;
+
+/**
+ * `TCPClient` as Gen3 implements it (`wiring/src/spark_wiring_tcpclient_posix.cpp`, byte-identical
+ * v1.4.0–v6.2.0; reference note §7): a 128-byte buffer refilled from the socket by `available()`.
+ * Calls that take time on the device return Promises.
+ */
+export class TCPClient {
+  private socket?: VirtualSocket;
+  private readonly buffer = new Uint8Array(TCPCLIENT_BUF_MAX_SIZE);
+  private offset = 0;
+  private total = 0;
+  private remote = '0.0.0.0';
+
+  constructor(
+    private readonly ctx: NetContext,
+    private readonly network: VirtualNetwork,
+  ) {}
+
+  /** Lines 53-73: 1 on success; on failure 0 (v1.4.0+) or a negative code before. Always stops first. */
+  async connect(host: string, port: number): Promise<number> {
+    this.discard();
+    await this.ctx.spend(COST.connectSetup);
+    const result = await this.network.connect(host, port);
+    if (!result.ok) return this.ctx.connectFailureResult;
+    this.socket = result.socket;
+    this.remote = result.address;
+    return 1;
+  }
+
+  /** Lines 121-153: bytes sent, or 0 on error. */
+  async write(data: Uint8Array | string | number, size?: number): Promise<number> {
+    const bytes = typeof data === 'number' ? Uint8Array.of(data & 0xff) : typeof data === 'string' ? Buffer.from(data, 'latin1') : data.subarray(0, size ?? data.length);
+    await this.ctx.spend(COST.write + bytes.length * COST.writePerByte);
+    const socket = this.socket;
+    if (!socket || socket.closed || socket.resetReceived) return 0;
+    socket.send(bytes);
+    return bytes.length;
+  }
+
+  /** Lines 159-188: refill the buffer from the socket (never past 128), then bytes buffered. */
+  async available(): Promise<number> {
+    await this.ctx.spend(COST.available);
+    return this.fill();
+  }
+
+  /** The next byte, or -1 when there is none. With a buffer: up to `size` bytes copied, or -1. */
+  async read(): Promise<number>;
+  async read(buf: Uint8Array, size: number): Promise<number>;
+  async read(buf?: Uint8Array, size?: number): Promise<number> {
+    await this.ctx.spend(COST.read);
+    if (this.bufferCount() === 0 && this.fill() === 0) return -1;
+    if (!buf) return this.buffer[this.offset++];
+    const n = Math.min(size ?? buf.length, this.bufferCount(), buf.length);
+    buf.set(this.buffer.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return n;
+  }
+
+  async peek(): Promise<number> {
+    await this.ctx.spend(COST.read);
+    return this.bufferCount() > 0 || this.fill() > 0 ? this.buffer[this.offset] : -1;
+  }
+
+  /** `status() || bufferCount()`; when neither, tries `available()` and stops if it finds nothing. */
+  async connected(): Promise<boolean> {
+    await this.ctx.spend(COST.connected);
+    if (this.status() || this.bufferCount() > 0) return true;
+    if (this.fill() > 0) return true;
+    this.discard();
+    return false;
+  }
+
+  /** The socket handle is valid; on Gen3 this says nothing about the TCP state. */
+  status(): boolean {
+    return this.socket !== undefined;
+  }
+
+  /** A no-op on Gen3. */
+  flush(): void {}
+
+  async stop(): Promise<void> {
+    await this.ctx.spend(COST.stop);
+    this.discard();
+  }
+
+  remoteIP(): string {
+    return this.remote;
+  }
+
+  private bufferCount(): number {
+    return this.total - this.offset;
+  }
+
+  /** The body of `available()`, without its cost. */
+  private fill(): number {
+    if (this.offset >= this.total) this.offset = this.total = 0;
+    const socket = this.socket;
+    if (socket && this.total < TCPCLIENT_BUF_MAX_SIZE) {
+      const got = socket.recv(TCPCLIENT_BUF_MAX_SIZE - this.total);
+      if (got.length > 0) {
+        this.buffer.set(got, this.total);
+        this.total += got.length;
+      } else if (socket.finReceived || socket.resetReceived || socket.closed) {
+        // recv returned 0 with an error other than EAGAIN: a FIN counts (lwIP returns 0, errno ENOTCONN).
+        this.ctx.log('wiring', LogLevel.LOG_LEVEL_ERROR, `recv error = ${socket.resetReceived ? ECONNRESET : ENOTCONN}`);
+        this.closeSocket();
+      }
+    }
+    return this.bufferCount();
+  }
+
+  private closeSocket(): void {
+    if (!this.socket) return;
+    this.socket.close();
+    this.network.forget(this.socket);
+    this.socket = undefined;
+  }
+
+  /** `stop()`: close the socket, forget the peer, drop whatever was buffered. */
+  private discard(): void {
+    this.closeSocket();
+    this.remote = '0.0.0.0';
+    this.offset = this.total = 0;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Fetch's Headers lower-case and sort header names, but a device that echoes a response header
+ * (as the forum routine does) sees them in the server's order and case. A handler that cares
+ * returns `wireResponse(...)`: the names go on the wire exactly as listed here.
+ */
+export const HEADER_ORDER = 'x-virtual-boron-header-order';
+
+export interface WireResponseInit {
+  status?: number;
+  statusText?: string;
+  /** Header lines in wire order, with their case. */
+  headers?: [string, string][];
+}
+
+export type WireBody = Uint8Array | string | null;
+
+export function wireResponse(body: WireBody, init: WireResponseInit = {}): Response {
+  const headers = new Headers();
+  for (const [name, value] of init.headers ?? []) headers.append(name, value);
+  headers.set(HEADER_ORDER, JSON.stringify((init.headers ?? []).map(([name]) => name)));
+  const payload = typeof body === 'string' || body === null ? body : new Uint8Array(body);
+  return new Response(payload, { status: init.status ?? 200, statusText: init.statusText ?? '', headers });
+}
+
+/** The header lines to write for `response`: in the listed order and case, or Title-Case for plain responses. */
+export function wireHeaders(response: Response): [string, string][] {
+  const order = response.headers.get(HEADER_ORDER);
+  const listed: string[] = order ? (JSON.parse(order) as string[]) : [];
+  const out: [string, string][] = [];
+  const seen = new Set<string>();
+  for (const name of listed) {
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) continue;
+    seen.add(lower);
+    const value = response.headers.get(lower);
+    if (value !== null) out.push([name, value]);
+  }
+  response.headers.forEach((value, lower) => {
+    if (lower === HEADER_ORDER || seen.has(lower)) return;
+    out.push([titleCase(lower), value]);
+  });
+  return out;
+}
+
+const titleCase = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());

@@ -1,0 +1,113 @@
+/** `FileTransfer::Store` (`communication/inc/file_transfer.h:27-33` at v1.4.4). */
+export const FileTransferStore = { FIRMWARE: 0, SYSTEM: 1, APPLICATION: 128 } as const;
+
+/** Field layout of the packed 20-byte `FileTransfer::Descriptor` (`file_transfer.h:27-78`). */
+const FIELDS = {
+  size: { offset: 0, bits: 16 },
+  reserved2: { offset: 2, bits: 16 },
+  chunk_address: { offset: 4, bits: 32 },
+  chunk_size: { offset: 8, bits: 16 },
+  store: { offset: 10, bits: 8 },
+  reserved: { offset: 11, bits: 8 },
+  file_length: { offset: 12, bits: 32 },
+  file_address: { offset: 16, bits: 32 },
+} as const;
+
+export type DescriptorField = keyof typeof FIELDS;
+export const DESCRIPTOR_SIZE = 20;
+
+/** What an uninitialised field holds when the descriptor is created: the device's stack source decides. */
+export type UninitialisedValue = (field: DescriptorField, bits: 8 | 16 | 32) => number;
+
+/** Told when a field is read before anything wrote it — what valgrind would report. */
+export type UninitialisedRead = (field: DescriptorField, value: number, reader: string) => void;
+
+/**
+ * `FileTransfer::Descriptor` with C semantics: a 20-byte struct whose constructor sets only
+ * `size`; every other field holds whatever was on the stack, and assignments truncate to the
+ * field's width (`chunk_size` is a uint16).
+ */
+export class Descriptor {
+  readonly bytes = new Uint8Array(DESCRIPTOR_SIZE);
+  private readonly view = new DataView(this.bytes.buffer);
+  private readonly written = new Set<DescriptorField>();
+  private readonly reported = new Set<DescriptorField>();
+
+  constructor(
+    uninitialised: UninitialisedValue,
+    private readonly onUninitialisedRead: UninitialisedRead,
+  ) {
+    for (const [name, { bits }] of Object.entries(FIELDS) as [DescriptorField, (typeof FIELDS)[DescriptorField]][]) {
+      this.store32(name, uninitialised(name, bits));
+    }
+    this.write('size', DESCRIPTOR_SIZE);
+  }
+
+  /** Read a field as `reader` (a function name), reporting the first read of an unwritten field. */
+  read(field: DescriptorField, reader: string): number {
+    const { offset, bits } = FIELDS[field];
+    const value = bits === 32 ? this.view.getUint32(offset, true) : bits === 16 ? this.view.getUint16(offset, true) : this.view.getUint8(offset);
+    if (!this.written.has(field) && !this.reported.has(field)) {
+      this.reported.add(field);
+      this.onUninitialisedRead(field, value, reader);
+    }
+    return value;
+  }
+
+  write(field: DescriptorField, value: number): void {
+    this.written.add(field);
+    this.store32(field, value);
+  }
+
+  isWritten(field: DescriptorField): boolean {
+    return this.written.has(field);
+  }
+
+  get size(): number {
+    return this.read('size', 'your sketch');
+  }
+  get chunk_address(): number {
+    return this.read('chunk_address', 'your sketch');
+  }
+  set chunk_address(value: number) {
+    this.write('chunk_address', value);
+  }
+  get chunk_size(): number {
+    return this.read('chunk_size', 'your sketch');
+  }
+  set chunk_size(value: number) {
+    this.write('chunk_size', value);
+  }
+  get store(): number {
+    return this.read('store', 'your sketch');
+  }
+  set store(value: number) {
+    this.write('store', value);
+  }
+  get file_length(): number {
+    return this.read('file_length', 'your sketch');
+  }
+  set file_length(value: number) {
+    this.write('file_length', value);
+  }
+  get file_address(): number {
+    return this.read('file_address', 'your sketch');
+  }
+  set file_address(value: number) {
+    this.write('file_address', value);
+  }
+
+  /** `chunk_count(cs)`: ceil(file_length / cs), 0 when cs is 0. */
+  chunk_count(chunkSize: number): number {
+    const cs = chunkSize & 0xffff;
+    return cs ? Math.ceil(this.file_length / cs) : 0;
+  }
+
+  private store32(field: DescriptorField, value: number): void {
+    const { offset, bits } = FIELDS[field];
+    const v = Math.trunc(Number(value)) >>> 0;
+    if (bits === 32) this.view.setUint32(offset, v, true);
+    else if (bits === 16) this.view.setUint16(offset, v & 0xffff, true);
+    else this.view.setUint8(offset, v & 0xff);
+  }
+}

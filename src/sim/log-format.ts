@@ -1,0 +1,44 @@
+import { sprintf, type PrintfArg } from './printf';
+
+/** Device OS log levels (`services/inc/logging.h:138-144` at v1.4.4). */
+export const LogLevel = {
+  LOG_LEVEL_ALL: 1,
+  LOG_LEVEL_TRACE: 1,
+  LOG_LEVEL_INFO: 30,
+  LOG_LEVEL_WARN: 40,
+  LOG_LEVEL_ERROR: 50,
+  LOG_LEVEL_PANIC: 60,
+  LOG_LEVEL_NONE: 70,
+} as const;
+
+export type LogLevelName = 'TRACE' | 'INFO' | 'WARN' | 'ERROR' | 'PANIC';
+
+/** Level names as `services/src/logging.cpp:224-236` prints them; everything below 30 is TRACE. */
+export function levelName(level: number): LogLevelName {
+  if (level >= LogLevel.LOG_LEVEL_PANIC) return 'PANIC';
+  if (level >= LogLevel.LOG_LEVEL_ERROR) return 'ERROR';
+  if (level >= LogLevel.LOG_LEVEL_WARN) return 'WARN';
+  if (level >= LogLevel.LOG_LEVEL_INFO) return 'INFO';
+  return 'TRACE';
+}
+
+/**
+ * `LOG_MAX_STRING_LENGTH` is 160: the message is formatted into a 160-byte buffer and, when it
+ * does not fit, the 159th character becomes '~' (`services/src/logging.cpp:89-114` at v1.4.4).
+ */
+export const LOG_MAX_STRING_LENGTH = 160;
+
+export function formatLogMessage(format: string, args: PrintfArg[]): string {
+  const text = sprintf(format, ...args);
+  return text.length >= LOG_MAX_STRING_LENGTH ? text.slice(0, LOG_MAX_STRING_LENGTH - 2) + '~' : text;
+}
+
+/**
+ * One line as `StreamLogHandler::logMessage` writes it: `%010u ` milliseconds, `[category] `,
+ * the level name, `: `, the message, CR LF (`wiring/src/spark_wiring_logging.cpp:474-539`).
+ */
+export function formatLogLine(millis: number, category: string | undefined, level: number, message: string): string {
+  const stamp = String(millis >>> 0).padStart(10, '0');
+  const cat = category ? `[${category}] ` : '';
+  return `${stamp} ${cat}${levelName(level)}: ${message}\r\n`;
+}

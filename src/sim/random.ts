@@ -1,0 +1,67 @@
+/**
+ * A small seeded PRNG (sfc32, seeded through splitmix32) so that every random choice in a run —
+ * link jitter, stack garbage, filler bytes — is reproduced exactly from the same seed.
+ */
+export class SeededRandom {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(private readonly seed: number | string) {
+    let s = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
+    const next = (): number => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
+    for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /** A uniformly distributed unsigned 32-bit integer. */
+  nextUint32(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
+    this.d = (this.d + 1) >>> 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) >>> 0;
+    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
+    this.c = (this.c + t) >>> 0;
+    return t;
+  }
+
+  /** A float in [0, 1). */
+  nextFloat(): number {
+    return this.nextUint32() / 0x1_0000_0000;
+  }
+
+  /** An integer in [min, max]. */
+  nextInt(min: number, max: number): number {
+    return min + Math.floor(this.nextFloat() * (max - min + 1));
+  }
+
+  fill(target: Uint8Array): Uint8Array {
+    for (let i = 0; i < target.length; i += 4) {
+      let word = this.nextUint32();
+      for (let j = i; j < Math.min(i + 4, target.length); j++, word >>>= 8) target[j] = word & 0xff;
+    }
+    return target;
+  }
+
+  /** An independent stream for one purpose, so adding draws in one place leaves the others unchanged. */
+  fork(purpose: string): SeededRandom {
+    return new SeededRandom(`${this.seed}/${purpose}`);
+  }
+}
+
+/** FNV-1a, enough to turn a seed string into 32 bits. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
