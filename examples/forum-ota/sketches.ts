@@ -2,7 +2,7 @@
 import { defineSketch, type Sketch } from '../../src/index';
 import { makeOtaClass } from './ota-routine';
 
-export function otaTestSketch(options: { initialiseChunkAddress: boolean }): Sketch {
+function makeOtaTestSketch(options: { initialiseChunkAddress: boolean }): Sketch {
   return defineSketch(
     (api) => {
       const { Serial, SerialLogHandler, LOG_LEVEL_TRACE, delay } = api;
@@ -34,6 +34,12 @@ export function otaTestSketch(options: { initialiseChunkAddress: boolean }): Ske
     { name: options.initialiseChunkAddress ? 'ota-test (fixed)' : 'ota-test' },
   );
 }
+
+const POSTED = makeOtaTestSketch({ initialiseChunkAddress: false });
+const FIXED = makeOtaTestSketch({ initialiseChunkAddress: true });
+
+/** ota-test.ino with the routine as first posted, or with the thread's fix. */
+export const otaTestSketch = (options: { initialiseChunkAddress: boolean }): Sketch => (options.initialiseChunkAddress ? FIXED : POSTED);
 
 /** The new firmware: built into the 5012-byte simple.bin the routine downloads. */
 export const simpleApp = defineSketch(

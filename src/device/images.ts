@@ -1,5 +1,6 @@
 import { buildModuleImage, ModuleFunction, parseModule, type ModuleSpec } from '../ota/module-format';
 import { PROFILES, type DeviceOsVersion } from '../ota/profiles';
+import { EmulatorError } from '../sim/messages';
 import type { Sketch } from './sketch';
 
 /**
@@ -33,7 +34,14 @@ export function buildModule(options: BuildModuleOptions): Uint8Array {
     payload,
     fillSeed: spec.fillSeed ?? (sketch ? `sketch/${sketch.name}/${spec.size ?? ''}` : undefined),
   });
-  if (sketch) sketchesBySha.set(parseModule(image).sha256, sketch);
+  if (sketch) {
+    const sha = parseModule(image).sha256;
+    const known = sketchesBySha.get(sha);
+    if (known && known !== sketch) {
+      throw new EmulatorError('SKETCH_IMAGE_CLASH', 'Failed to build a user part for sketch "{name}": another sketch of that name already built these exact bytes, so a device could not tell which to run. Give each sketch its own name.', { name: sketch.name });
+    }
+    sketchesBySha.set(sha, sketch);
+  }
   return image;
 }
 

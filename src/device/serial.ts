@@ -10,14 +10,40 @@ export const SERIAL_MICROS_PER_BYTE = 11;
 
 /** The host's end of the USB serial port: what the device printed, and what a person types. */
 export class SerialPort {
-  /** Everything the device printed since power-on, as text (bytes as Latin-1). */
-  output = '';
+  /** What was printed, kept as the pieces it came in (joining on every print would cost O(n²)). */
+  private parts: string[] = [];
+  private partStarts: number[] = [];
+  private printed = 0;
+  private joined?: string;
   private input: number[] = [];
 
   constructor(
     private readonly cpu: Cpu,
     private readonly events: EventBus,
   ) {}
+
+  /** Everything the device printed since power-on, as text (bytes as Latin-1). */
+  get output(): string {
+    if (this.joined === undefined) {
+      this.joined = this.parts.join('');
+      this.parts = this.joined.length > 0 ? [this.joined] : [];
+      this.partStarts = this.joined.length > 0 ? [0] : [];
+    }
+    return this.joined;
+  }
+
+  /** How many characters have been printed. */
+  get length(): number {
+    return this.printed;
+  }
+
+  /** The text printed from character `position` on, without joining everything before it. */
+  textSince(position: number): string {
+    let i = this.parts.length;
+    while (i > 0 && this.partStarts[i - 1] > position) i--;
+    if (i === 0) return this.output.slice(position);
+    return this.parts[i - 1].slice(position - this.partStarts[i - 1]) + this.parts.slice(i).join('');
+  }
 
   /** Type into the serial monitor: the bytes are readable by the sketch from now on. */
   type(text: string): void {
@@ -30,7 +56,10 @@ export class SerialPort {
   }
 
   clear(): void {
-    this.output = '';
+    this.parts = [];
+    this.partStarts = [];
+    this.printed = 0;
+    this.joined = undefined;
   }
 
   /** Device side: bytes typed and not yet read. */
@@ -47,7 +76,10 @@ export class SerialPort {
   /** Device side: print text, charging the time the USB transfer takes. */
   emit(text: string): void {
     if (text.length === 0) return;
-    this.output += text;
+    this.parts.push(text);
+    this.partStarts.push(this.printed);
+    this.printed += text.length;
+    this.joined = undefined;
     this.cpu.activity++;
     this.cpu.charge(text.length * SERIAL_MICROS_PER_BYTE);
     this.events.emit('serial', { text });

@@ -82,6 +82,8 @@ const SYSTEM_INIT_MICROS = 200_000;
 const LOOP_TURN_MICROS = 1_000;
 /** Entering a system_update call. */
 const SYSTEM_CALL_MICROS = 20;
+/** `RESET_REASON_PIN_RESET` (`hal/inc/core_hal.h:61-80` at v1.4.4). */
+const RESET_REASON_PIN = 20;
 const RESET_REASON_NAMES: Record<number, string> = { 0: 'NONE', 20: 'PIN_RESET', 40: 'POWER_DOWN', 70: 'UPDATE', 90: 'UPDATE_TIMEOUT', 140: 'USER' };
 const SYSTEM_VERSIONS: Record<number, [string, number]> = { 1213: ['1.2.1', 0x01020100], 1406: ['1.4.4', 0x01040400] };
 
@@ -188,6 +190,12 @@ export class VirtualBoron {
     return this;
   }
 
+  /** Press the RESET button: the device reboots now (reset reason 20, PIN_RESET). */
+  pressReset(): void {
+    if (this.state === 'off') throw new EmulatorError('DEVICE_OFF', 'Failed to reset the device: it is off. Call powerOn() first.');
+    void this.resetNow(RESET_REASON_PIN);
+  }
+
   /** Run for `ms` of virtual time. */
   async runFor(ms: number): Promise<void> {
     await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(ms));
@@ -199,7 +207,7 @@ export class VirtualBoron {
    */
   async runUntil(condition: (() => boolean) | string | RegExp, options: { timeoutMs?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 600_000;
-    const test = typeof condition === 'function' ? condition : typeof condition === 'string' ? () => this.serial.output.includes(condition) : () => condition.test(this.serial.output);
+    const test = typeof condition === 'function' ? condition : this.serialCondition(condition);
     const outcome = await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(timeoutMs), test);
     if (outcome === 'deadline') {
       const tail = this.serial.lines().filter((l) => l.length > 0).slice(-3).join(' | ');
@@ -210,6 +218,34 @@ export class VirtualBoron {
         tail: tail || '(none)',
       });
     }
+  }
+
+  /**
+   * A condition on the serial output, checked often: text is searched only in what was printed
+   * since the last check, a pattern re-tested only when the output grew. Once true, it stays true.
+   */
+  private serialCondition(condition: string | RegExp): () => boolean {
+    const serial = this.serial;
+    if (typeof condition === 'string') {
+      let checkedTo = 0;
+      let met = false;
+      return () => {
+        if (met || serial.length === checkedTo) return met;
+        const from = Math.max(0, checkedTo - condition.length + 1);
+        checkedTo = serial.length;
+        met = serial.textSince(from).includes(condition);
+        return met;
+      };
+    }
+    const pattern = new RegExp(condition.source, condition.flags.replace('g', ''));
+    let testedAt = -1;
+    let met = false;
+    return () => {
+      if (met || serial.length === testedAt) return met;
+      testedAt = serial.length;
+      met = pattern.test(serial.output);
+      return met;
+    };
   }
 
   /** The modules in internal flash as the device reads them. */

@@ -1,0 +1,47 @@
+/** The house rules of design/architecture.md §1: one-way imports between the layers. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const SRC = join(__dirname, '../../src');
+const FORBIDDEN: Record<string, string[]> = {
+  sim: ['hal', 'ota', 'net', 'device', 'cli'],
+  hal: ['ota', 'net', 'device', 'cli'],
+  net: ['hal', 'ota', 'device', 'cli'],
+  ota: ['net', 'device', 'cli'],
+  device: ['cli'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const importsOf = (path: string): string[] => [...readFileSync(path, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+
+describe('layering', () => {
+  it.each(Object.keys(FORBIDDEN))('src/%s imports none of the layers above it', (folder) => {
+    const offending = files(join(SRC, folder)).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => FORBIDDEN[folder].some((layer) => spec.startsWith(`../${layer}/`)))
+        .map((spec) => `${relative(SRC, file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('src/sim uses no node: module and no wall clock', () => {
+    const offending = files(join(SRC, 'sim')).filter((file) => /from 'node:|Date\.now|new Date\(|setTimeout|setInterval|performance\.now/.test(readFileSync(file, 'utf8')));
+    expect(offending.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('nothing in src reads the wall clock', () => {
+    const offending = files(SRC).filter((file) => /Date\.now|new Date\(|setTimeout|setInterval|performance\.now/.test(readFileSync(file, 'utf8')));
+    expect(offending.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('node:net and node:http appear only in the network layer\'s server files', () => {
+    const offending = files(SRC).filter((file) => /from 'node:(net|http)'/.test(readFileSync(file, 'utf8')) && !relative(SRC, file).startsWith('net/'));
+    expect(offending).toEqual([]);
+  });
+});
