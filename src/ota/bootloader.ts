@@ -1,5 +1,5 @@
 import { hex } from '../sim/messages';
-import { CRC_SIZE, moduleFunctionName, PLATFORM_BORON } from './module-format';
+import { CRC_SIZE, ModuleFunction, moduleFunctionName, PLATFORM_BORON } from './module-format';
 import { readModuleInfo, verifyCrc, type Chips } from './validation';
 import { FlashDevice, type DctModuleSlots, type ModuleSlot } from './dct-slots';
 
@@ -49,7 +49,7 @@ function checkCopy(chips: Chips, slot: ModuleSlot): string | undefined {
   const { info } = readModuleInfo(source, slot.sourceAddress);
   const moduleLength = (info.endAddress - info.startAddress) >>> 0;
   if (slot.length < moduleLength + CRC_SIZE) return `the slot's length ${slot.length} is shorter than the module (${moduleLength + CRC_SIZE} bytes)`;
-  if (info.platformId !== PLATFORM_BORON) return `the module is for platform ${info.platformId}, not ${PLATFORM_BORON}`;
+  if (info.platformId !== PLATFORM_BORON && info.function !== ModuleFunction.RESOURCE) return `the module is for platform ${info.platformId}, not ${PLATFORM_BORON}`;
   if (info.startAddress !== slot.destinationAddress) return `the module starts at ${hex(info.startAddress)}, not at the destination ${hex(slot.destinationAddress)}`;
   if (info.function !== slot.moduleFunction) return `the module is a ${moduleFunctionName(info.function)}, not the slot's ${moduleFunctionName(slot.moduleFunction)}`;
   const crc = verifyCrc(source, slot.sourceAddress, moduleLength);

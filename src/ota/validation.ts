@@ -103,7 +103,9 @@ export function fetchModule(chips: Chips, location: ModuleBounds, table: readonl
 }
 
 function checkDependencies(chips: Chips, info: ModulePrefix, table: readonly ModuleBounds[], userOptional: boolean, full: boolean): DependencyFailure | undefined {
-  if (!(userOptional && info.function === ModuleFunction.USER_PART)) {
+  // A first dependency of NONE makes the module valid without looking at the second.
+  const [first] = info.dependencies;
+  if (first.function !== ModuleFunction.NONE && !(userOptional && info.function === ModuleFunction.USER_PART)) {
     for (const [i, dep] of info.dependencies.entries()) {
       if (dep.function === ModuleFunction.NONE) continue;
       if (i === 1 && userOptional && dep.function === ModuleFunction.BOOTLOADER) continue;
