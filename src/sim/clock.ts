@@ -34,6 +34,7 @@ export class Alarm {
   }
 
   scheduleAt(atMicros: Micros): this {
+    checkTime(`schedule alarm "${this.label}"`, atMicros);
     this.clock.arm(this, Math.max(atMicros, this.clock.nowMicros));
     return this;
   }
@@ -100,6 +101,7 @@ export class VirtualClock {
 
   /** Fire every alarm due at or before `target`, in order, then set the clock to `target`. */
   advanceTo(target: Micros): void {
+    checkTime('advance the clock', target);
     if (target < this.now) {
       throw new EmulatorError('CLOCK_BACKWARDS', 'Failed to advance the clock: the target {target} µs is before now ({now} µs).', {
         target,
@@ -160,6 +162,12 @@ export class VirtualClock {
       [heap[i], heap[min]] = [heap[min], heap[i]];
       i = min;
     }
+  }
+}
+
+function checkTime(action: string, micros: number): void {
+  if (!Number.isFinite(micros)) {
+    throw new EmulatorError('CLOCK_NOT_A_TIME', 'Failed to {action}: {micros} is not a time. Pass a finite number of microseconds.', { action, micros: String(micros) });
   }
 }
 

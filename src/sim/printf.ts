@@ -10,31 +10,39 @@ const SPEC = /%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|z|j|t)?([diuxXocspfF
 export function sprintf(format: string, ...args: PrintfArg[]): string {
   let next = 0;
   const take = (): PrintfArg => (next < args.length ? args[next++] : 0);
-  return format.replace(SPEC, (_m, flags: string, width?: string, precision?: string, _len?: string, conv?: string) => {
+  return format.replace(SPEC, (_m, flagText: string, width?: string, precision?: string, length?: string, conv?: string) => {
     if (conv === '%') return '%';
-    const w = width === '*' ? Number(take()) : width === undefined ? 0 : Number(width);
-    const p = precision === '*' ? Number(take()) : precision === undefined ? undefined : Number(precision);
+    let flags = flagText;
+    let w = width === '*' ? Number(take()) : width === undefined ? 0 : Number(width);
+    // A negative `*` width means left-justify; a negative `*` precision means none was given.
+    if (w < 0) {
+      flags += '-';
+      w = -w;
+    }
+    const starPrecision = precision === '*' ? Number(take()) : undefined;
+    const p = precision === undefined ? undefined : precision === '*' ? (starPrecision! < 0 ? undefined : starPrecision) : Number(precision);
     const value = take();
     let body: string;
     let sign = '';
+    let integer = true;
     switch (conv) {
       case 'd':
       case 'i': {
-        const n = toInt32(value);
+        const n = narrowSigned(toInt32(value), length);
         sign = n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
         body = digits(Math.abs(n), 10, p);
         break;
       }
       case 'u':
-        body = digits(toUint32(value), 10, p);
+        body = digits(narrowUnsigned(toUint32(value), length), 10, p);
         break;
       case 'x':
       case 'X':
       case 'o': {
-        const base = conv === 'o' ? 8 : 16;
-        body = digits(toUint32(value), base, p);
+        const n = narrowUnsigned(toUint32(value), length);
+        body = digits(n, conv === 'o' ? 8 : 16, p);
         if (conv === 'X') body = body.toUpperCase();
-        if (flags.includes('#') && toUint32(value) !== 0) sign = conv === 'o' ? '0' : conv === 'X' ? '0X' : '0x';
+        if (flags.includes('#') && n !== 0) sign = conv === 'o' ? '0' : conv === 'X' ? '0X' : '0x';
         break;
       }
       case 'p':
@@ -42,21 +50,73 @@ export function sprintf(format: string, ...args: PrintfArg[]): string {
         sign = '0x';
         break;
       case 'c':
+        integer = false;
         body = typeof value === 'string' ? value.charAt(0) : String.fromCharCode(toUint32(value) & 0xff);
         break;
       case 's': {
+        integer = false;
         const text = String(value);
         body = p === undefined ? text : text.slice(0, p);
         break;
       }
       default: {
+        integer = false;
         const n = Number(value);
-        sign = n < 0 ? '-' : flags.includes('+') ? '+' : '';
-        body = Math.abs(n).toFixed(p ?? 6);
+        sign = n < 0 || Object.is(n, -0) ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+        body = formatFloat(Math.abs(n), conv!, p ?? 6, flags.includes('#'));
+        if (!Number.isFinite(n)) flags = flags.replace(/0/g, '');
       }
     }
-    return pad(sign, body, w, flags, conv !== 's' && conv !== 'c' && p === undefined);
+    // C ignores the 0 flag for integer conversions that have a precision.
+    const zeroAllowed = conv !== 's' && conv !== 'c' && !(integer && p !== undefined);
+    return pad(sign, body, w, flags, zeroAllowed);
   });
+}
+
+/** %f %e %g (and upper case) as C prints them: ties round to even, exponents have two digits at least. */
+function formatFloat(n: number, conv: string, precision: number, alternate: boolean): string {
+  const upper = conv === 'F' || conv === 'E' || conv === 'G';
+  if (!Number.isFinite(n)) return upper ? (Number.isNaN(n) ? 'NAN' : 'INF') : Number.isNaN(n) ? 'nan' : 'inf';
+  let text: string;
+  if (conv === 'f' || conv === 'F') text = fixed(n, precision);
+  else if (conv === 'e' || conv === 'E') text = exponential(n, precision);
+  else {
+    const p = precision === 0 ? 1 : precision;
+    const exponent = n === 0 ? 0 : Number(exponential(n, p - 1).split('e')[1]);
+    text = p > exponent && exponent >= -4 ? fixed(n, p - 1 - exponent) : exponential(n, p - 1);
+    if (!alternate) text = text.replace(/\.?0+(?=e|$)/, (m) => (m.startsWith('.') || text.includes('.') ? '' : m));
+  }
+  return upper ? text.toUpperCase() : text;
+}
+
+/** `toFixed`, except that an exact tie rounds to the even digit as C does. */
+function fixed(n: number, precision: number): string {
+  const scaled = n * 10 ** precision;
+  if (Number.isFinite(scaled) && scaled % 1 === 0.5 && scaled < Number.MAX_SAFE_INTEGER) {
+    const down = Math.floor(scaled);
+    const even = down % 2 === 0 ? down : down + 1;
+    return (even / 10 ** precision).toFixed(precision);
+  }
+  return n.toFixed(precision);
+}
+
+function exponential(n: number, precision: number): string {
+  const [mantissa, exponent] = n.toExponential(precision).split('e');
+  const e = Number(exponent);
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** `hh` and `h` convert to char and short before printing. */
+function narrowSigned(n: number, length: string | undefined): number {
+  if (length === 'hh') return (n << 24) >> 24;
+  if (length === 'h') return (n << 16) >> 16;
+  return n;
+}
+
+function narrowUnsigned(n: number, length: string | undefined): number {
+  if (length === 'hh') return n & 0xff;
+  if (length === 'h') return n & 0xffff;
+  return n;
 }
 
 function pad(sign: string, body: string, width: number, flags: string, zeroAllowed: boolean): string {

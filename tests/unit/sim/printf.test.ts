@@ -1,0 +1,106 @@
+import { sprintf } from '../../../src/sim/printf';
+
+describe('sprintf (C printf as newlib formats it on a 32-bit Cortex-M)', () => {
+  it.each([
+    ['%d', [-42], '-42'],
+    ['%i', [7], '7'],
+    ['%+d', [5], '+5'],
+    ['% d', [5], ' 5'],
+    ['%d', [2147483648], '-2147483648'],
+    ['%d', [3.9], '3'],
+    ['%u', [-1], '4294967295'],
+    ['%u', [4294967296], '0'],
+    ['%x', [0x202a06a8], '202a06a8'],
+    ['%x', [-1], 'ffffffff'],
+    ['%08X', [0x2a06a8], '002A06A8'],
+    ['%#x', [255], '0xff'],
+    ['%#x', [0], '0'],
+    ['%o', [8], '10'],
+    ['%010u', [25677], '0000025677'],
+    ['%5d|', [42], '   42|'],
+    ['%-5d|', [42], '42   |'],
+    ['%-05d|', [42], '42   |'],
+    ['%05d', [-42], '-0042'],
+    ['%.3d', [-5], '-005'],
+    ['%08.3d', [-5], '    -005'],
+    ['%.0d', [0], ''],
+    ['%*d', [4, 7], '   7'],
+    ['%ld', [123456n], '123456'],
+    ['%d', [true], '1'],
+  ])('%s of %p gives %p', (format, args, expected) => {
+    expect(sprintf(format, ...args)).toBe(expected);
+  });
+
+  it('formats strings with width, left alignment and precision', () => {
+    expect(sprintf('%-5s|', 'ab')).toBe('ab   |');
+    expect(sprintf('%5s|', 'ab')).toBe('   ab|');
+    expect(sprintf('%.3s', 'abcdef')).toBe('abc');
+    expect(sprintf('%.*s', 2, 'abcdef')).toBe('ab');
+    expect(sprintf('%s', 'no limit')).toBe('no limit');
+  });
+
+  it('formats %c from a character code or a string', () => {
+    expect(sprintf('%c', 65)).toBe('A');
+    expect(sprintf('%c', 0x141)).toBe('A');
+    expect(sprintf('%c', 'xyz')).toBe('x');
+    expect(sprintf('[%3c]', 66)).toBe('[  B]');
+  });
+
+  it('formats %f with width and precision', () => {
+    expect(sprintf('%5.2f', 3.14159)).toBe(' 3.14');
+    expect(sprintf('%f', 1.5)).toBe('1.500000');
+    expect(sprintf('%.1f', -0.26)).toBe('-0.3');
+    expect(sprintf('%+.1f', 2)).toBe('+2.0');
+    expect(sprintf('%8f', -1)).toBe('-1.000000');
+  });
+
+  it('formats %p as 0x and lower-case hex', () => {
+    expect(sprintf('%p', 0x20001000)).toBe('0x20001000');
+  });
+
+  it('prints %% as one percent sign without consuming an argument', () => {
+    expect(sprintf('100%% of %d', 5)).toBe('100% of 5');
+  });
+
+  it('treats missing arguments as 0 instead of throwing', () => {
+    expect(sprintf('%d and %x')).toBe('0 and 0');
+    expect(sprintf('%d %d', 1)).toBe('1 0');
+  });
+
+  it('leaves text without conversions unchanged, and ignores extra arguments', () => {
+    expect(sprintf('plain text', 1, 2)).toBe('plain text');
+  });
+
+  it('formats a line from the forum sketch', () => {
+    expect(sprintf('Received %d of %d bytes. Chunk Size %d. Chunk addr=%x', 79, 5012, 79, 0x202a06a8)).toBe(
+      'Received 79 of 5012 bytes. Chunk Size 79. Chunk addr=202a06a8',
+    );
+  });
+});
+
+describe('printf as newlib formats floats and narrow integers', () => {
+  it.each([
+    ['%08.3f', [3.14159], '0003.142'],
+    ['%06.2f', [-1.5], '-01.50'],
+    ['%.0f', [2.5], '2'],
+    ['%.0f', [0.5], '0'],
+    ['%.2f', [0.125], '0.12'],
+    ['%e', [12345.678], '1.234568e+04'],
+    ['%E', [0.000123], '1.230000E-04'],
+    ['%g', [12345.678], '12345.7'],
+    ['%g', [1e6], '1e+06'],
+    ['%g', [0.0001], '0.0001'],
+    ['%g', [0], '0'],
+    ['%#g', [1.5], '1.50000'],
+    ['%.3g', [0.00001234], '1.23e-05'],
+    ['%f', [Infinity], 'inf'],
+    ['%F', [Number.NaN], 'NAN'],
+    ['[%*d]', [-5, 42], '[42   ]'],
+    ['[%.*s]', [-1, 'abc'], '[abc]'],
+    ['%hhd', [300], '44'],
+    ['%hu', [70000], '4464'],
+    ['%08.3d', [5], '     005'],
+  ])('%s of %j is %j', (format, args, expected) => {
+    expect(sprintf(format, ...(args as (number | string)[]))).toBe(expected);
+  });
+});
