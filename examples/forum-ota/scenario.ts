@@ -5,7 +5,7 @@
  * that the thread's Chunk addr lines reveal (reference: forum-reproduction.md).
  */
 import { http } from 'msw';
-import { buildModule, ModuleFunction, recordedLink, VirtualBoron, wireResponse, type RecordedSchedule } from '../../src/index';
+import { buildModule, ModuleFunction, recordedLink, VirtualBoron, wireResponse, type LinkModel, type RecordedSchedule } from '../../src/index';
 import { otaTestSketch, simpleApp } from './sketches';
 
 export const FIRMWARE_URL = 'http://mydomain.com/firmware/simple.bin';
@@ -51,21 +51,29 @@ export const staleSystemPart = (): Uint8Array => buildModule({ function: ModuleF
 /** simple.bin: the new app, 5012 bytes like the thread's (ETag 0x1394). */
 export const simpleBin = (): Uint8Array => buildModule({ sketch: simpleApp, deviceOs: '1.2.1', size: 5012 });
 
-export function forumDevice(options: { fixed: boolean; seed?: number }): VirtualBoron {
+export interface ForumOptions {
+  /** Run the thread's fixed routine (file.chunk_address = 0 before Prepare). */
+  fixed: boolean;
+  seed?: number;
+  /** Another link instead of the thread's recorded arrival schedule. */
+  link?: LinkModel;
+}
+
+export function forumDevice(options: ForumOptions): VirtualBoron {
   const image = simpleBin();
   return new VirtualBoron({
     deviceOs: '1.2.1',
     seed: options.seed ?? 2019,
     app: otaTestSketch({ initialiseChunkAddress: options.fixed }),
     server: [http.get(FIRMWARE_URL, () => wireResponse(image, { statusText: 'OK', headers: THREAD_HEADERS }))],
-    link: recordedLink(THREAD_SCHEDULE, 'forum'),
+    link: options.link ?? recordedLink(THREAD_SCHEDULE, 'forum'),
     otaRegion: staleSystemPart(),
     stack: { values: { chunk_address: CHUNK_ADDRESS_GARBAGE } },
   });
 }
 
 /** Power on, press 'o' when the thread's user did, and run until the device has booted again. */
-export async function runForumScenario(options: { fixed: boolean; seed?: number }): Promise<VirtualBoron> {
+export async function runForumScenario(options: ForumOptions): Promise<VirtualBoron> {
   const device = forumDevice(options).powerOn();
   await device.runUntil('Hello! Press o for OTA.');
   await device.runFor(KEY_PRESS_MS - device.millis);

@@ -109,6 +109,8 @@ class HttpConnection implements ServerConnection {
         response = new Response(null, { status: 404 });
       }
       if (response.type === 'error') {
+        // HttpResponse.error(): the connection drops without an answer (an RST on the wire).
+        this.destroyed = true;
         res.socket?.destroy();
         return;
       }

@@ -18,7 +18,8 @@ export function wireResponse(body: WireBody, init: WireResponseInit = {}): Respo
   const headers = new Headers();
   for (const [name, value] of init.headers ?? []) headers.append(name, value);
   headers.set(HEADER_ORDER, JSON.stringify((init.headers ?? []).map(([name]) => name)));
-  const payload = typeof body === 'string' || body === null ? body : new Uint8Array(body);
+  // Bytes, not a string: Fetch would add a Content-Type the handler never wrote.
+  const payload = body === null ? null : typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
   return new Response(payload, { status: init.status ?? 200, statusText: init.statusText ?? '', headers });
 }
 

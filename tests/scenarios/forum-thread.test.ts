@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseModule, type VirtualBoron } from '../../src/index';
+import { parametricLink, parseModule, type VirtualBoron } from '../../src/index';
 import { KEY_PRESS_MS, runForumScenario, simpleBin } from '../../examples/forum-ota/scenario';
 
 const THREAD_LOG = readFileSync(join(__dirname, '../fixtures/forum-thread-log.txt'), 'utf8').trimEnd().split('\n');
@@ -107,5 +107,15 @@ describe('the fixed routine (file.chunk_address = 0 before Prepare)', () => {
     expect(device.diagnostics.map((d) => d.message)).toEqual([
       'The bootloader applied the update in DCT slot 1: it checked the module (platform, start address, function, CRC-32), then copied 5,012 bytes from external 0x289000 to internal 0xD4000.',
     ]);
+  });
+});
+
+describe('the thread\'s routine over a parametric link with 960-byte bursts', () => {
+  it('reads the first burst in the thread\'s shape: 79, then 128 ×4 and 64', async () => {
+    const link = parametricLink({ rttMs: 190, downKbps: 76, upKbps: 40, burstBytes: 960, jitterMs: 5 });
+    const device = await runForumScenario({ fixed: false, link });
+    const sizes = device.logs.filter((r) => r.message.includes('Chunk Size')).map((r) => Number(/Chunk Size (\d+)/.exec(r.message)![1]));
+    expect(sizes.slice(0, 6)).toEqual([79, 128, 128, 128, 128, 64]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5012);
   });
 });

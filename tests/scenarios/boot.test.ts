@@ -1,0 +1,51 @@
+/** Booting: which app runs, and what happens when the installed one cannot. */
+import { buildModule, ModuleFunction, VirtualBoron } from '../../src/index';
+import { appImage } from '../helpers';
+
+describe('boot', () => {
+  it('runs the sketch an image was built from, and reports the installed modules', async () => {
+    const device = new VirtualBoron({ deviceOs: '1.4.4', app: appImage('hello from the app') }).powerOn();
+    await device.runUntil('hello from the app');
+    expect(device.state).toBe('running');
+    expect(device.modules().map((m) => [m.region, m.function, m.version, m.crcOk])).toEqual([
+      ['bootloader', 'BOOTLOADER', 501, true],
+      ['system-part1', 'SYSTEM_PART', 1406, true],
+      ['user-part', 'USER_PART', 6, true],
+      ['radio-stack', 'RADIO_STACK', 202, true],
+    ]);
+  });
+
+  it('boots a valid user part it has no sketch for as an idle app, and still validates it as the device does', async () => {
+    const foreign = buildModule({ function: ModuleFunction.USER_PART, version: 6, size: 3000, fillSeed: 'a real binary' });
+    const device = new VirtualBoron({ deviceOs: '1.4.4', app: foreign }).powerOn();
+    await device.runFor(20_000);
+    expect(device.state).toBe('running');
+    expect(device.appName).toBe('unknown app (0xD4000 v6)');
+    expect(device.serial.output).toBe('');
+  });
+
+  it('runs in safe mode, without the app, when the user part needs a newer system part', async () => {
+    const needsNewer = buildModule({ function: ModuleFunction.USER_PART, version: 6, size: 2048, dependencies: [{ function: ModuleFunction.SYSTEM_PART, index: 1, version: 2008 }] });
+    const device = new VirtualBoron({ deviceOs: '1.4.4', app: needsNewer }).powerOn();
+    await device.runFor(1000);
+    expect(device.state).toBe('safe-mode');
+    expect(device.trace.find((e) => e.type === 'device:boot')).toMatchObject({ safeMode: true, systemVersion: 1406 });
+    expect(device.diagnostics.map((d) => d.message)).toEqual([
+      'Failed to start the app: the user part at 0xD4000 is not valid (Failed to validate the module at 0xD4000: it needs SYSTEM_PART 1 version 2008 or newer, and the device has version 1406. Update that module first.), so the device runs in safe mode.',
+    ]);
+  });
+
+  it('gives listeners an unsubscribe function', async () => {
+    const device = new VirtualBoron({ deviceOs: '1.4.4', app: appImage('x') });
+    const seen: string[] = [];
+    const stop = device.on('device:boot', (e) => seen.push(e.app));
+    device.powerOn();
+    await device.runFor(500);
+    stop();
+    device.pressReset();
+    await device.runFor(500);
+    expect(seen).toHaveLength(1);
+    expect(device.trace.filter((e) => e.type === 'device:boot')).toHaveLength(2);
+    expect(device.trace.find((e) => e.type === 'device:reset')).toMatchObject({ reason: 20, reasonName: 'PIN_RESET' });
+  });
+});

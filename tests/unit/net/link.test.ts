@@ -1,0 +1,40 @@
+/** Link models: when the server's bytes reach the device. */
+import { SeededRandom } from '../../../src/sim/random';
+import { parametricLink, recordedLink } from '../../../src/net/link';
+
+describe('recordedLink', () => {
+  const schedule = { dnsMs: 10, connectMs: 20, uplinkMs: 5, downlink: [{ atMs: 100, bytes: 960 }, { atMs: 150, bytes: 960 }] };
+
+  it('replays the pieces at their offsets from the first response byte, the rest with the last piece', () => {
+    const channel = recordedLink(schedule).open(new SeededRandom(1));
+    expect(channel.downlink(1_000_000, 0, 305)).toEqual([{ atMicros: 1_100_000, length: 305 }]);
+    expect(channel.downlink(1_000_000, 305, 3000)).toEqual([
+      { atMicros: 1_100_000, length: 655 },
+      { atMicros: 1_150_000, length: 2345 },
+    ]);
+    expect(channel.finArrival(1_000_000)).toBe(1_150_000);
+    expect([channel.dnsMicros(), channel.connectMicros(), channel.uplinkArrival(7, 100)]).toEqual([10_000, 20_000, 5_007]);
+  });
+});
+
+describe('parametricLink', () => {
+  const link = parametricLink({ rttMs: 200, downKbps: 80, upKbps: 40, burstBytes: 960, jitterMs: 10 });
+
+  it('delivers bursts of burstBytes, half an RTT plus the bandwidth apart, never out of order', () => {
+    const channel = link.open(new SeededRandom(3));
+    const deliveries = channel.downlink(0, 0, 5317);
+    expect(deliveries.map((d) => d.length)).toEqual([960, 960, 960, 960, 960, 517]);
+    // 960 bytes at 80 kbit/s take 96 ms; jitter adds at most 10 ms per burst.
+    expect(deliveries[0].atMicros).toBeGreaterThanOrEqual(100_000 + 96_000);
+    deliveries.slice(1).forEach((d, i) => {
+      const gap = d.atMicros - deliveries[i].atMicros;
+      expect(gap).toBeGreaterThanOrEqual(Math.round((d.length * 8_000) / 80));
+      expect(gap).toBeLessThanOrEqual(Math.round((d.length * 8_000) / 80) + 10_000);
+    });
+  });
+
+  it('draws the same jitter from the same seed', () => {
+    expect(link.open(new SeededRandom(9)).downlink(0, 0, 4000)).toEqual(link.open(new SeededRandom(9)).downlink(0, 0, 4000));
+    expect(link.open(new SeededRandom(9)).downlink(0, 0, 4000)).not.toEqual(link.open(new SeededRandom(10)).downlink(0, 0, 4000));
+  });
+});
