@@ -1,5 +1,5 @@
 import { http } from 'msw';
-import { buildModule, defineSketch, VirtualBoron, wireResponse, type SketchApi, type VirtualBoronOptions } from '../src/index';
+import { buildModule, defineSketch, VirtualBoron, wireResponse, type Descriptor, type SketchApi, type VirtualBoronOptions } from '../src/index';
 
 let sketches = 0;
 
@@ -33,3 +33,13 @@ export function appImage(banner: string, size = 4096): Uint8Array {
 /** The message part of every log line (after `[category] LEVEL: `) in order. */
 export const logMessages = (device: VirtualBoron, category?: string): string[] =>
   device.logs.filter((r) => category === undefined || r.category === category).map((r) => r.message);
+
+type FirmwareFields = Partial<Record<'chunk_address' | 'chunk_size' | 'file_length', number>>;
+
+/** A `FileTransfer::Descriptor` for the FIRMWARE store with `fields` written in order; the rest stay uninitialised. */
+export function firmwareFile(FileTransfer: SketchApi['FileTransfer'], fields: FirmwareFields): Descriptor {
+  const file = new FileTransfer.Descriptor();
+  file.store = FileTransfer.Store.FIRMWARE;
+  for (const [name, value] of Object.entries(fields) as [keyof FirmwareFields, number][]) file[name] = value;
+  return file;
+}

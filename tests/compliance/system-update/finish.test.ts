@@ -3,7 +3,7 @@
  * §1.5, §2.4) over HAL_FLASH_End and `fetch_module`.
  */
 import { buildModule, ModuleFunction, UpdateFlag, type HalModuleResult, type SketchApi, type VirtualBoron } from '../../../src/index';
-import { appImage, deviceRunning, logMessages } from '../../helpers';
+import { appImage, deviceRunning, firmwareFile, logMessages } from '../../helpers';
 
 /** Write `image` to the OTA region through Prepare/Save, then call Finish with `flags`; record what it returned. */
 function otaDevice(image: Uint8Array, flags: number, options: { systemMode?: 'AUTOMATIC' | 'MANUAL'; module?: HalModuleResult; after?: (api: SketchApi) => Promise<void> } = {}) {
@@ -12,11 +12,7 @@ function otaDevice(image: Uint8Array, flags: number, options: { systemMode?: 'AU
     async (api) => {
       const { FileTransfer, System, millis, Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
       System.on('firmware_update', (_e, param) => seen.events.push(param));
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0;
-      file.chunk_size = 256;
-      file.file_length = image.length;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
       await Spark_Prepare_For_Firmware_Update(file, 0, null);
       file.chunk_address = file.file_address;
       for (let at = 0; at < image.length; at += 256) {

@@ -2,17 +2,13 @@
  * Spark_Prepare_For_Firmware_Update, 1.x (`system/src/system_update.cpp:280-314` at v1.4.4;
  * reference note §1.2) over HAL_FLASH_Begin (`flash_mal.c:665-675,45-105`, §2.2).
  */
-import { deviceRunning } from '../../helpers';
+import { deviceRunning, firmwareFile } from '../../helpers';
 
 describe('Spark_Prepare_For_Firmware_Update (1.x)', () => {
   it('sets file_address = 0x289000 + chunk_address and erases ceil(file_length / 4 KB) sectors from there', async () => {
     let seen = { result: -99, fileAddress: 0 };
     const device = deviceRunning(async ({ FileTransfer, Spark_Prepare_For_Firmware_Update }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0x1000;
-      file.chunk_size = 256;
-      file.file_length = 5012;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0x1000, chunk_size: 256, file_length: 5012 });
       const result = await Spark_Prepare_For_Firmware_Update(file, 0, null);
       seen = { result, fileAddress: file.file_address };
     });
@@ -25,11 +21,7 @@ describe('Spark_Prepare_For_Firmware_Update (1.x)', () => {
   it('with chunk_size 0 sets chunk_size 512 and overwrites file_length with the whole 1,536,000-byte region', async () => {
     let fields = { chunkSize: 0, fileLength: 0 };
     const device = deviceRunning(async ({ FileTransfer, Spark_Prepare_For_Firmware_Update }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0;
-      file.chunk_size = 0;
-      file.file_length = 5012;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 0, file_length: 5012 });
       await Spark_Prepare_For_Firmware_Update(file, 0, null);
       fields = { chunkSize: file.chunk_size, fileLength: file.file_length };
     });
@@ -44,11 +36,7 @@ describe('Spark_Prepare_For_Firmware_Update (1.x)', () => {
   it('skips the erase when file_address + file_length runs past the 4 MB chip, yet returns 0', async () => {
     let result = -99;
     const device = deviceRunning(async ({ FileTransfer, Spark_Prepare_For_Firmware_Update }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0x200176a8;
-      file.chunk_size = 256;
-      file.file_length = 5012;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0x200176a8, chunk_size: 256, file_length: 5012 });
       result = await Spark_Prepare_For_Firmware_Update(file, 0, null);
     });
     await device.runUntil('DONE');
@@ -60,11 +48,7 @@ describe('Spark_Prepare_For_Firmware_Update (1.x)', () => {
 
   it('accepts an end exactly one past the chip (end <= 0x400000 is permissive by one byte)', async () => {
     const device = deviceRunning(async ({ FileTransfer, Spark_Prepare_For_Firmware_Update }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0x400000 - 0x289000 - 4096 + 1;
-      file.chunk_size = 256;
-      file.file_length = 4096;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0x400000 - 0x289000 - 4096 + 1, chunk_size: 256, file_length: 4096 });
       await Spark_Prepare_For_Firmware_Update(file, 0, null);
     });
     await device.runUntil('DONE');
@@ -75,11 +59,7 @@ describe('Spark_Prepare_For_Firmware_Update (1.x)', () => {
     let seen = { result: -99, fileAddress: 0 };
     const device = deviceRunning(async ({ FileTransfer, System, Spark_Prepare_For_Firmware_Update }) => {
       System.disableUpdates();
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0;
-      file.chunk_size = 256;
-      file.file_length = 5012;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: 5012 });
       const result = await Spark_Prepare_For_Firmware_Update(file, 0, null);
       seen = { result, fileAddress: file.file_address };
     });
@@ -94,10 +74,7 @@ describe('Spark_Prepare_For_Firmware_Update (1.x)', () => {
   it('reports reading a descriptor field the sketch never wrote, with the garbage it held', async () => {
     const device = deviceRunning(
       async ({ FileTransfer, Spark_Prepare_For_Firmware_Update }) => {
-        const file = new FileTransfer.Descriptor();
-        file.store = FileTransfer.Store.FIRMWARE;
-        file.chunk_size = 256;
-        file.file_length = 5012;
+        const file = firmwareFile(FileTransfer, { chunk_size: 256, file_length: 5012 });
         await Spark_Prepare_For_Firmware_Update(file, 0, null);
       },
       { stack: { values: { chunk_address: 0x1234 }, otherwise: 'zero' } },

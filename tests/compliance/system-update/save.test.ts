@@ -1,13 +1,10 @@
 /** Spark_Save_Firmware_Chunk, 1.x (`system_update.cpp:408-419` at v1.4.4; reference note §1.3, §2.3). */
-import { deviceRunning } from '../../helpers';
+import { deviceRunning, firmwareFile } from '../../helpers';
 
 describe('Spark_Save_Firmware_Chunk (1.x)', () => {
   it('programs chunk_size bytes at chunk_address taken as an absolute external-flash address', async () => {
     const device = deviceRunning(async ({ FileTransfer, Spark_Save_Firmware_Chunk }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0x300001;
-      file.chunk_size = 3;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0x300001, chunk_size: 3 });
       await Spark_Save_Firmware_Chunk(file, Uint8Array.of(0xa1, 0xb2, 0xc3, 0xd4), null);
     });
     await device.runUntil('DONE');
@@ -16,10 +13,7 @@ describe('Spark_Save_Firmware_Chunk (1.x)', () => {
 
   it('lands an address above 4 MB modulo 4 MB (24-bit QSPI address, 22 bits decoded)', async () => {
     const device = deviceRunning(async ({ FileTransfer, Spark_Save_Firmware_Chunk }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0x202a06a8;
-      file.chunk_size = 2;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0x202a06a8, chunk_size: 2 });
       await Spark_Save_Firmware_Chunk(file, Uint8Array.of(0x12, 0x34), null);
     });
     await device.runUntil('DONE');
@@ -30,10 +24,7 @@ describe('Spark_Save_Firmware_Chunk (1.x)', () => {
     let after = 0;
     let result = -99;
     const device = deviceRunning(async ({ FileTransfer, Spark_Save_Firmware_Chunk }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0x289000;
-      file.chunk_size = 4;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0x289000, chunk_size: 4 });
       result = await Spark_Save_Firmware_Chunk(file, Uint8Array.of(1, 2, 3, 4), null);
       after = file.chunk_address;
     });
@@ -58,11 +49,7 @@ describe('Spark_Save_Firmware_Chunk (1.x)', () => {
   it('gives a correct image from odd-sized chunks on an erased region (Gen3 pads partial words with 0xFF)', async () => {
     const image = Uint8Array.from({ length: 1000 }, (_, i) => (i * 37 + 11) & 0xff);
     const device = deviceRunning(async ({ FileTransfer, Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk }) => {
-      const file = new FileTransfer.Descriptor();
-      file.store = FileTransfer.Store.FIRMWARE;
-      file.chunk_address = 0;
-      file.chunk_size = 256;
-      file.file_length = image.length;
+      const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
       await Spark_Prepare_For_Firmware_Update(file, 0, null);
       file.chunk_address = file.file_address;
       for (let at = 0, n = 79; at < image.length; at += n, n = n === 79 ? 69 : 79) {

@@ -1,20 +1,10 @@
 import { NorFlash, type FlashOperation, type NorFlashTiming } from '../../../src/hal/nor-flash';
-import { EmulatorError } from '../../../src/sim/messages';
+import { thrown } from '../../thrown';
 
 const KB = 1024;
 const SIZE = 64 * KB;
 const SECTOR = 4 * KB;
 const TIMING: NorFlashTiming = { sectorEraseMicros: 1000, programSetupMicros: 10, programMicrosPerByte: 0.5, readMicrosPerByte: 0.25 };
-
-function thrown(action: () => unknown): EmulatorError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EmulatorError);
-    return error as EmulatorError;
-  }
-  throw new Error('expected an EmulatorError, but nothing was thrown');
-}
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const pattern = (length: number, seed = 1) => Uint8Array.from({ length }, (_, i) => (i * 37 + seed * 11 + 1) & 0xff);

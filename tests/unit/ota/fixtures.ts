@@ -1,7 +1,6 @@
 import { BoronFlash } from '../../../src/hal/boron-flash';
 import { buildModuleImage, ModuleFunction, type ModuleSpec } from '../../../src/ota/module-format';
 import { PROFILES } from '../../../src/ota/profiles';
-import { EmulatorError } from '../../../src/sim/messages';
 
 export const profile = PROFILES['1.4.4'];
 export const OTA_ADDRESS = profile.otaRegion.start;
@@ -46,13 +45,4 @@ export function corrupt(image: Uint8Array, at = 100): Uint8Array {
   return copy;
 }
 
-/** The EmulatorError `action` throws. */
-export function thrown(action: () => unknown): EmulatorError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EmulatorError);
-    return error as EmulatorError;
-  }
-  throw new Error('expected an EmulatorError, but nothing was thrown');
-}
+export { thrown } from '../../thrown';

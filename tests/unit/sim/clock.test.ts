@@ -1,16 +1,6 @@
 import { VirtualClock } from '../../../src/sim/clock';
-import { EmulatorError } from '../../../src/sim/messages';
 import { SeededRandom } from '../../../src/sim/random';
-
-function thrown(action: () => unknown): EmulatorError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EmulatorError);
-    return error as EmulatorError;
-  }
-  throw new Error('expected an EmulatorError, but nothing was thrown');
-}
+import { thrown } from '../../thrown';
 
 describe('VirtualClock', () => {
   let clock: VirtualClock;
