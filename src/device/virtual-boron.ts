@@ -13,7 +13,7 @@ import { DctModuleSlots } from '../ota/dct-slots';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
 import { explainValidation } from '../ota/explain';
 import { ModuleFunction, moduleFunctionName, type ModulePrefix } from '../ota/module-format';
-import { PROFILES, type DeviceOsProfile, type DeviceOsVersion } from '../ota/profiles';
+import { PROFILES, systemVersionOf, type DeviceOsProfile, type DeviceOsVersion } from '../ota/profiles';
 import { SystemUpdate, type SystemUpdateHost, type UpdateFlags } from '../ota/system-update';
 import { fetchModule, readModuleInfo, Validation, verifyCrc, type ModuleBounds } from '../ota/validation';
 import type { NetContext } from '../net/context';
@@ -85,7 +85,6 @@ const SYSTEM_CALL_MICROS = 20;
 /** `RESET_REASON_PIN_RESET` (`hal/inc/core_hal.h:61-80` at v1.4.4). */
 const RESET_REASON_PIN = 20;
 const RESET_REASON_NAMES: Record<number, string> = { 0: 'NONE', 20: 'PIN_RESET', 40: 'POWER_DOWN', 70: 'UPDATE', 90: 'UPDATE_TIMEOUT', 140: 'USER' };
-const SYSTEM_VERSIONS: Record<number, [string, number]> = { 1213: ['1.2.1', 0x01020100], 1406: ['1.4.4', 0x01040400] };
 
 /** The app a factory Boron ships when none is given: it does nothing. */
 const IDLE_APP = defineSketch(() => ({}), { name: 'idle' });
@@ -421,10 +420,10 @@ export class VirtualBoron {
         return device.update.flags;
       },
       get systemVersion() {
-        return (SYSTEM_VERSIONS[device.systemModuleVersion()] ?? [`module version ${device.systemModuleVersion()}`, 0])[0];
+        return systemVersionOf(device.systemModuleVersion()).name;
       },
       get systemVersionNumber() {
-        return (SYSTEM_VERSIONS[device.systemModuleVersion()] ?? ['', 0])[1];
+        return systemVersionOf(device.systemModuleVersion()).number;
       },
       freeMemory: this.options.freeMemory ?? FREE_MEMORY,
       resetReason: this.resetReason,
@@ -518,7 +517,6 @@ export class VirtualBoron {
         this.resetPending = true;
         this.dispatchSystemEvent('reset_pending', 0);
       },
-      touchUpdateTimeout: () => {},
     };
   }
 

@@ -26,6 +26,9 @@ export class VirtualSocket {
   private readonly inFlight: InFlight[] = [];
   private inFlightHead = 0;
   private readonly arrival: Alarm;
+  /** Device → server pieces on their way, in order, and the one alarm that delivers them. */
+  private readonly outbound: { atMicros: number; bytes: Uint8Array }[] = [];
+  private readonly departure: Alarm;
   private server?: ServerConnection;
   private serverOffset = 0;
   /** The remote's FIN has arrived (after all its data). */
@@ -42,6 +45,7 @@ export class VirtualSocket {
     readonly port: number,
   ) {
     this.arrival = ctx.clock.createAlarm(`tcp ${host}:${port} arrival`, () => this.arrive());
+    this.departure = ctx.clock.createAlarm(`tcp ${host}:${port} uplink`, () => this.depart());
   }
 
   attach(server: ServerConnection): void {
@@ -73,13 +77,15 @@ export class VirtualSocket {
   /** Device → server: the bytes reach the server when the link says. */
   send(bytes: Uint8Array): void {
     const copy = bytes.slice();
-    const at = this.channel.uplinkArrival(this.ctx.clock.nowMicros, copy.length);
-    this.ctx.clock
-      .createAlarm(`tcp ${this.host}:${this.port} uplink`, () => {
-        if (!this.closed) this.server?.receive(copy);
-      })
-      .scheduleAt(at);
+    this.outbound.push({ atMicros: this.channel.uplinkArrival(this.ctx.clock.nowMicros, copy.length), bytes: copy });
+    if (!this.departure.armed) this.departure.scheduleAt(this.outbound[0].atMicros);
     this.ctx.events.emit('tcp:send', { bytes: copy.length });
+  }
+
+  private depart(): void {
+    const now = this.ctx.clock.nowMicros;
+    while (this.outbound.length > 0 && this.outbound[0].atMicros <= now) this.server?.receive(this.outbound.shift()!.bytes);
+    if (this.outbound.length > 0) this.departure.scheduleAt(this.outbound[0].atMicros);
   }
 
   /** The device closes its side; anything still on its way is dropped. */
@@ -87,6 +93,8 @@ export class VirtualSocket {
     if (this.closed) return;
     this.closed = true;
     this.arrival.cancel();
+    this.departure.cancel();
+    this.outbound.length = 0;
     this.inFlight.length = 0;
     this.inFlightHead = 0;
     this.server?.close();

@@ -89,3 +89,14 @@ export const PROFILES: Record<DeviceOsVersion, DeviceOsProfile> = {
     otaRegion: OTA_REGION,
   },
 };
+
+/**
+ * `System.version()` and `System.versionNumber()` for an installed system part's module version;
+ * a version no profile ships reads as its module number.
+ */
+export function systemVersionOf(moduleVersion: number): { name: string; number: number } {
+  const profile = Object.values(PROFILES).find((p) => p.systemPartVersion === moduleVersion);
+  if (!profile) return { name: `module version ${moduleVersion}`, number: 0 };
+  const [major, minor, patch] = profile.version.split('.').map(Number);
+  return { name: profile.version, number: ((major << 24) | (minor << 16) | (patch << 8)) >>> 0 };
+}

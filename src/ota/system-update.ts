@@ -45,8 +45,6 @@ export interface SystemUpdateHost {
   disconnectCloud(): Promise<void>;
   /** `system_pending_shutdown()`: reset at the next idle point. */
   scheduleReset(): void;
-  /** `TimingFlashUpdateTimeout = 0`. */
-  touchUpdateTimeout(): void;
 }
 
 /** Flags `system_update.cpp:67-88` keeps; the ones the OTA path reads or writes. */
@@ -96,7 +94,6 @@ export class SystemUpdate {
     this.flags.updatesPending = false;
     this.host.setUpdateLed(true);
     this.flags.flashUpdateActive = true;
-    this.host.touchUpdateTimeout();
     this.host.systemEvent('firmware_update', FirmwareUpdateEvent.begin);
     await this.begin(file.read('file_address', who), file.read('file_length', who));
     return 0; // HAL_FLASH_Begin's result is ignored.
@@ -138,7 +135,6 @@ export class SystemUpdate {
   /** Lines 408-419: `chunk_address` is an absolute external-flash address; nothing is range-checked. */
   async save(file: Descriptor, chunk: Uint8Array): Promise<number> {
     const who = 'Spark_Save_Firmware_Chunk';
-    this.host.touchUpdateTimeout();
     this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress);
     if (file.read('store', who) !== FIRMWARE) return -1;
     const address = file.read('chunk_address', who);
@@ -162,7 +158,6 @@ export class SystemUpdate {
   async finish(file: Descriptor, flags: number, module: HalModuleResult | null): Promise<number> {
     const who = 'Spark_Finish_Firmware_Update';
     this.flags.flashUpdateActive = false;
-    this.host.touchUpdateTimeout();
     const validateOnly = UpdateFlag.VALIDATE_ONLY | UpdateFlag.SUCCESS;
     if ((flags & validateOnly) === validateOnly) {
       const check = await this.validate(module);

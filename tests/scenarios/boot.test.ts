@@ -1,6 +1,6 @@
 /** Booting: which app runs, and what happens when the installed one cannot. */
 import { buildModule, ModuleFunction, VirtualBoron } from '../../src/index';
-import { appImage } from '../helpers';
+import { appImage, deviceRunning } from '../helpers';
 
 describe('boot', () => {
   it('runs the sketch an image was built from, and reports the installed modules', async () => {
@@ -33,6 +33,13 @@ describe('boot', () => {
     expect(device.diagnostics.map((d) => d.message)).toEqual([
       'Failed to start the app: the user part at 0xD4000 is not valid (Failed to validate the module at 0xD4000: it needs SYSTEM_PART 1 version 2008 or newer, and the device has version 1406. Update that module first.), so the device runs in safe mode.',
     ]);
+  });
+
+  it('reports the installed system part through System.version() and versionNumber()', async () => {
+    const seen: [string, number][] = [];
+    const device = deviceRunning(async ({ System }) => void seen.push([System.version(), System.versionNumber()]), { deviceOs: '1.2.1' });
+    await device.runUntil('DONE');
+    expect(seen).toEqual([['1.2.1', 0x01020100]]);
   });
 
   it('gives listeners an unsubscribe function', async () => {

@@ -58,6 +58,20 @@ describe('virtual HTTP server', () => {
     expect(logMessages(device, 'wiring')).toEqual(['recv error = 104']);
   });
 
+  it('lets a test swap routes mid-run with server.use(), as msw\'s setupServer does', async () => {
+    const received = { text: '' };
+    const device = deviceRunning(
+      async (api) => {
+        await api.delay(100);
+        await fetchRaw('/v', received)(api);
+      },
+      { server: [http.get('http://web.example/v', () => new HttpResponse('old'))] },
+    );
+    device.server.use(http.get('http://web.example/v', () => new HttpResponse('new')));
+    await device.runUntil('DONE');
+    expect(received.text.endsWith('\r\n\r\nnew')).toBe(true);
+  });
+
   it('hands the handler the request as the device sent it', async () => {
     const seen: string[] = [];
     await get('/c?x=1', [
