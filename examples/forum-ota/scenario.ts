@@ -57,6 +57,8 @@ export interface ForumOptions {
   seed?: number;
   /** Another link instead of the thread's recorded arrival schedule. */
   link?: LinkModel;
+  /** Write chunks as Gen 2 did before 1.5.0 (Device OS #1989). */
+  gen2UnalignedWriteBug?: boolean;
 }
 
 export function forumDevice(options: ForumOptions): VirtualBoron {
@@ -69,16 +71,21 @@ export function forumDevice(options: ForumOptions): VirtualBoron {
     link: options.link ?? recordedLink(THREAD_SCHEDULE, 'forum'),
     otaRegion: staleSystemPart(),
     stack: { values: { chunk_address: CHUNK_ADDRESS_GARBAGE } },
+    gen2UnalignedWriteBug: options.gen2UnalignedWriteBug,
   });
 }
 
-/** Power on, press 'o' when the thread's user did, and run until the device has booted again. */
+/** Power on, press 'o' when the thread's user did, and run until the device has rebooted and its app printed a banner. */
 export async function runForumScenario(options: ForumOptions): Promise<VirtualBoron> {
   const device = forumDevice(options).powerOn();
   await device.runUntil('Hello! Press o for OTA.');
   await device.runFor(KEY_PRESS_MS - device.millis);
   device.serial.type('o');
-  const banner = options.fixed ? 'simple.bin is running' : /Press o for OTA\.[\s\S]*Press o for OTA\./;
-  await device.runUntil(banner, { timeoutMs: 60_000 });
+  let rebootedAt: number | undefined;
+  device.on('device:boot', () => {
+    rebootedAt ??= device.serial.length;
+  });
+  const banner = /Press o for OTA\.|simple\.bin is running/;
+  await device.runUntil(() => rebootedAt !== undefined && banner.test(device.serial.textSince(rebootedAt)), { timeoutMs: 60_000 });
   return device;
 }

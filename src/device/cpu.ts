@@ -31,6 +31,8 @@ export class Cpu {
   private run?: HostRun;
   private fault?: unknown;
   private threadAlive = false;
+  /** Work an alarm asked to run on the application thread (a reset), taken at the next step. */
+  private interruptHandler?: () => void;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -58,6 +60,7 @@ export class Cpu {
       const run = this.run;
       if (run && !this.runIsOver()) {
         await this.advance(Math.min(target, run.stopAt), run.until);
+        this.takeInterrupt();
         if (gen !== this.generation) return NEVER;
         if (this.clock.nowMicros >= target && !this.runIsOver()) return;
         continue;
@@ -71,6 +74,21 @@ export class Cpu {
   /** Wait at least `minMicros`, then on to the next event (an alarm, or the run's end): an idle loop turn. */
   async idle(minMicros: number): Promise<void> {
     await this.spend(Math.max(minMicros, this.nextEventMicros() - this.clock.nowMicros - this.debt), true);
+  }
+
+  /**
+   * From an alarm: run `handler` on the application thread as soon as the current alarm returns
+   * (an alarm must not reset the device under the clock's feet).
+   */
+  interrupt(handler: () => void): void {
+    this.interruptHandler = handler;
+  }
+
+  private takeInterrupt(): boolean {
+    const handler = this.interruptHandler;
+    this.interruptHandler = undefined;
+    handler?.();
+    return handler !== undefined;
   }
 
   /** Start a new boot: the previous one's pending calls are abandoned; the new thread is alive. */
@@ -122,6 +140,8 @@ export class Cpu {
     else if (!this.threadAlive) {
       // Nothing runs (the device is off or halted), but time still passes.
       await this.advance(stopAt, until);
+      // An interrupt that booted a new thread hands it the run.
+      if (this.takeInterrupt() && this.threadAlive) return outcome;
       if (this.run === run) {
         this.run = undefined;
         run.resolve(until?.() ? 'condition' : 'deadline');
@@ -148,7 +168,7 @@ export class Cpu {
     for (;;) {
       if (this.external.busy) await this.external.settle();
       if (!this.clock.fireNext(limit)) break;
-      if (until?.()) return;
+      if (this.interruptHandler || until?.()) return;
     }
     if (this.external.busy) return this.advance(limit, until);
     if (limit > this.clock.nowMicros) this.clock.advanceTo(limit);

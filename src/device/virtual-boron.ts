@@ -52,6 +52,11 @@ export interface VirtualBoronOptions {
   };
   /** `System.freeMemory()`. */
   freeMemory?: number;
+  /**
+   * Program OTA chunks with Gen 2's unaligned-write bug (Device OS #1989, fixed in 1.5.0), which no
+   * Boron ever had: with it on, a chunk whose length is not a multiple of 4 corrupts the image.
+   */
+  gen2UnalignedWriteBug?: boolean;
 }
 
 /** A module installed in internal flash, as the device reads it. */
@@ -82,9 +87,15 @@ const SYSTEM_INIT_MICROS = 200_000;
 const LOOP_TURN_MICROS = 1_000;
 /** Entering a system_update call. */
 const SYSTEM_CALL_MICROS = 20;
-/** `RESET_REASON_PIN_RESET` (`hal/inc/core_hal.h:61-80` at v1.4.4). */
+/** `RESET_REASON_PIN_RESET` and `RESET_REASON_UPDATE_TIMEOUT` (`hal/inc/core_hal.h:61-80` at v1.4.4). */
 const RESET_REASON_PIN = 20;
-const RESET_REASON_NAMES: Record<number, string> = { 0: 'NONE', 20: 'PIN_RESET', 40: 'POWER_DOWN', 70: 'UPDATE', 90: 'UPDATE_TIMEOUT', 140: 'USER' };
+const RESET_REASON_UPDATE_TIMEOUT = 90;
+/**
+ * `TIMING_FLASH_UPDATE_TIMEOUT`: 300 s on a Boron (`system/inc/system_cloud.h:266-270` at v1.4.4;
+ * unconditional at v6.2.0). Counted only while an update is in progress (`system/src/main.cpp:376-388`).
+ */
+const FLASH_UPDATE_TIMEOUT_MICROS = 300_000_000;
+const RESET_REASON_NAMES: Record<number, string> = { 0: 'NONE', 20: 'PIN_RESET', 40: 'POWER_DOWN', 70: 'UPDATE', 80: 'UPDATE_ERROR', 90: 'UPDATE_TIMEOUT', 140: 'USER' };
 
 /** The app a factory Boron ships when none is given: it does nothing. */
 const IDLE_APP = defineSketch(() => ({}), { name: 'idle' });
@@ -125,6 +136,7 @@ export class VirtualBoron {
   private resetPending = false;
   private cloudConnected = false;
   private systemHandlers: { event: SystemEventName; handler: SystemEventHandler }[] = [];
+  private readonly updateWatchdog = this.clock.createAlarm('flash update timeout', () => this.updateTimedOut());
 
   constructor(options: VirtualBoronOptions = {}) {
     this.options = options;
@@ -290,10 +302,12 @@ export class VirtualBoron {
     this.cloudConnected = false;
     this.systemHandlers = [];
     this.led.controlled = false;
+    this.updateWatchdog.cancel();
     this.logManager.reset();
     this.network.closeAll();
     this.diagnosticsLog.closeChapter();
-    this.update = new SystemUpdate(this.updateHost());
+    const stack = this.random.fork(`chunk-neighbours/${this.cpu.generation}`);
+    this.update = new SystemUpdate(this.updateHost(), { gen2UnalignedWriteBug: this.options.gen2UnalignedWriteBug, stackByte: () => stack.nextInt(0, 255) });
     this.boot(gen).then(
       () => {
         if (gen === this.cpu.generation) this.cpu.threadEnded();
@@ -512,6 +526,7 @@ export class VirtualBoron {
         this.led.color = on ? 'magenta' : 'cyan';
       },
       disconnectCloud: () => this.disconnectCloud(),
+      touchUpdateTimeout: () => this.updateWatchdog.schedule(FLASH_UPDATE_TIMEOUT_MICROS),
       scheduleReset: () => {
         if (this.resetPending) return;
         this.resetPending = true;
@@ -535,6 +550,16 @@ export class VirtualBoron {
     }
     this.logManager.log('comm.protocol', LogLevel.LOG_LEVEL_ERROR, 'Event loop error 3');
     this.logManager.log('comm', LogLevel.LOG_LEVEL_WARN, 'error receiving acknowledgements: 3');
+  }
+
+  /** The SysTick count reached the limit while an update was in progress: reset with reason 90. */
+  private updateTimedOut(): void {
+    if (!this.update.flags.flashUpdateActive) return;
+    this.diagnosticsLog.report(
+      'update-timeout',
+      'Failed to finish the update: no chunk was saved for 300 s while it was in progress (after Spark_Prepare_For_Firmware_Update), so the system reset the device with reason 90 (UPDATE_TIMEOUT). Save a chunk, or call Spark_Finish_Firmware_Update, at least every 300 s.',
+    );
+    this.cpu.interrupt(() => void this.resetNow(RESET_REASON_UPDATE_TIMEOUT));
   }
 
   private dispatchSystemEvent(event: SystemEventName, param: number): void {

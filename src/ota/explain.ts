@@ -12,6 +12,8 @@ export interface UpdateSession {
   outsideOta: number;
   dirtyRun?: { address: number; chipAddress: number; length: number; overData: number; mismatched: number; wrapped: boolean };
   lastCheck?: ModuleCheck;
+  /** Damage done by the Gen 2 unaligned-write bug, when it is switched on. */
+  gen2?: { refusedChunks: number; refusedBytes: number; tails: number; firstOdd?: { chipAddress: number; size: number } };
 }
 
 const describeModule = (check: ModuleCheck): string => {

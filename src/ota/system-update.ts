@@ -1,10 +1,11 @@
 import type { EventBus } from '../sim/events';
 import { LogLevel } from '../sim/log-format';
-import { bytes, formatMessage, hex } from '../sim/messages';
+import { bytes, count, formatMessage, hex } from '../sim/messages';
 import { BoronMap, decodeQspiAddress } from '../hal/boron-flash';
 import { FileTransferStore, type Descriptor } from './descriptor';
 import { FlashDevice, SlotVerify, type DctModuleSlots } from './dct-slots';
 import { explainValidation, type UpdateSession } from './explain';
+import { updateGen2Unaligned, updateGen3, type ChunkOutcome } from './flash-update';
 import { CRC_SIZE, ModuleFunction } from './module-format';
 import type { DeviceOsProfile } from './profiles';
 import { fetchModule, Validation, type Chips, type ModuleCheck } from './validation';
@@ -45,6 +46,21 @@ export interface SystemUpdateHost {
   disconnectCloud(): Promise<void>;
   /** `system_pending_shutdown()`: reset at the next idle point. */
   scheduleReset(): void;
+  /** `TimingFlashUpdateTimeout = 0`: restart the stall watchdog's count. */
+  touchUpdateTimeout(): void;
+}
+
+export interface SystemUpdateOptions {
+  /** Program OTA chunks as Gen 2 did before v1.5.0 (Device OS #1989): odd-sized chunks corrupt the image. */
+  gen2UnalignedWriteBug?: boolean;
+  /** What sits in RAM just before a chunk buffer that starts a block of its own (stack garbage). */
+  stackByte?: () => number;
+}
+
+/** The byte before the chunk in RAM: the buffer's own when the chunk is a view into it, else stack garbage. */
+function byteBefore(chunk: Uint8Array, options: SystemUpdateOptions): number {
+  if (chunk.byteOffset > 0) return new Uint8Array(chunk.buffer, chunk.byteOffset - 1, 1)[0];
+  return options.stackByte?.() ?? 0;
 }
 
 /** Flags `system_update.cpp:67-88` keeps; the ones the OTA path reads or writes. */
@@ -68,7 +84,10 @@ export class SystemUpdate {
   /** What this boot's update has done so far, for explaining a failure. */
   private session: UpdateSession = newSession();
 
-  constructor(private readonly host: SystemUpdateHost) {}
+  constructor(
+    private readonly host: SystemUpdateHost,
+    private readonly options: SystemUpdateOptions = {},
+  ) {}
 
   private get otaStart(): number {
     return this.host.profile.otaRegion.start;
@@ -94,6 +113,7 @@ export class SystemUpdate {
     this.flags.updatesPending = false;
     this.host.setUpdateLed(true);
     this.flags.flashUpdateActive = true;
+    this.host.touchUpdateTimeout();
     this.host.systemEvent('firmware_update', FirmwareUpdateEvent.begin);
     await this.begin(file.read('file_address', who), file.read('file_length', who));
     return 0; // HAL_FLASH_Begin's result is ignored.
@@ -135,6 +155,7 @@ export class SystemUpdate {
   /** Lines 408-419: `chunk_address` is an absolute external-flash address; nothing is range-checked. */
   async save(file: Descriptor, chunk: Uint8Array): Promise<number> {
     const who = 'Spark_Save_Firmware_Chunk';
+    this.host.touchUpdateTimeout();
     this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress);
     if (file.read('store', who) !== FIRMWARE) return -1;
     const address = file.read('chunk_address', who);
@@ -142,15 +163,13 @@ export class SystemUpdate {
     const data = this.chunkBytes(chunk, size);
     const { chipAddress, wrapped } = decodeQspiAddress(address);
     const external = this.host.chips.external;
-    const first = Math.min(size, external.size - chipAddress);
-    const a = external.program(chipAddress, data.subarray(0, first));
-    const b = first < size ? external.program(0, data.subarray(first)) : { overData: 0, mismatched: 0, costMicros: 0 };
-    const overData = a.overData + b.overData;
-    const mismatched = a.mismatched + b.mismatched;
+    const outcome = this.options.gen2UnalignedWriteBug ? updateGen2Unaligned(external, chipAddress, data, byteBefore(chunk, this.options)) : updateGen3(external, chipAddress, data);
+    const { overData, mismatched } = outcome;
     this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: size, overData, mismatched });
     this.host.events.emit('ota:chunk', { address, length: size, result: 0 });
     this.noteWrite(address, chipAddress, size, overData, mismatched, wrapped);
-    await this.host.spend(a.costMicros + b.costMicros);
+    if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, size, outcome);
+    await this.host.spend(outcome.costMicros);
     return 0;
   }
 
@@ -158,6 +177,7 @@ export class SystemUpdate {
   async finish(file: Descriptor, flags: number, module: HalModuleResult | null): Promise<number> {
     const who = 'Spark_Finish_Firmware_Update';
     this.flags.flashUpdateActive = false;
+    this.host.touchUpdateTimeout();
     const validateOnly = UpdateFlag.VALIDATE_ONLY | UpdateFlag.SUCCESS;
     if ((flags & validateOnly) === validateOnly) {
       const check = await this.validate(module);
@@ -237,6 +257,32 @@ export class SystemUpdate {
       return HalUpdate.ERROR;
     }
     return HalUpdate.APPLIED_PENDING_RESTART;
+  }
+
+  private noteGen2Damage(chipAddress: number, size: number, outcome: ChunkOutcome): void {
+    const s = this.session;
+    s.gen2 ??= { refusedChunks: 0, refusedBytes: 0, tails: 0, firstOdd: undefined };
+    if (outcome.refused) {
+      s.gen2.refusedChunks++;
+      s.gen2.refusedBytes += size;
+    } else {
+      s.gen2.tails++;
+      s.gen2.firstOdd ??= { chipAddress, size };
+    }
+    const odd = s.gen2.firstOdd;
+    this.host.diagnose(
+      'gen2-unaligned-write',
+      formatMessage(
+        'Failed to program the image intact: the Gen 2 unaligned-write bug (Device OS #1989, fixed by PR #2036 in 1.5.0) is switched on. {odd} with a length that is not a multiple of 4{first} got a last word made of the byte before the buffer and the chunk\'s first bytes, and {refused} ({bytes} bytes) started at an unaligned address, which the flash refused. A Boron never had this bug; on Gen 2, save chunks whose length is a multiple of 4, or update to 1.5.0.',
+        {
+          odd: count(s.gen2.tails, 'chunk'),
+          first: odd ? ` (the first: ${odd.size} bytes at ${hex(odd.chipAddress)})` : '',
+          refused: count(s.gen2.refusedChunks, 'chunk'),
+          bytes: bytes(s.gen2.refusedBytes),
+        },
+      ),
+      'gen2-unaligned-write',
+    );
   }
 
   /** The bytes Save programs: `chunk_size` of them from the buffer, even past its end as C would read. */

@@ -19,6 +19,9 @@ export const hex = (value: number): string => `0x${(value >>> 0).toString(16).to
 /** A byte count with thousands separators: 1,536,000. */
 export const bytes = (count: number): string => count.toLocaleString('en-US');
 
+/** A count with its noun: 1 chunk, 40 chunks. */
+export const count = (n: number, noun: string): string => `${bytes(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Misuse of the emulator by a test author: a stable `code` to match on, and a plain-words message. */
 export class EmulatorError extends Error {
   override readonly name = 'EmulatorError';
