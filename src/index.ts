@@ -7,9 +7,11 @@ export { defineSketch, type Sketch, type SketchApi, type SketchInstance, type Sk
 export { buildModule, type BuildModuleOptions } from './device/images';
 export type { LogRecord, LogFilter } from './device/logging';
 export type { StackOption } from './device/stack';
-export { parseModule, ModuleFunction, ModuleFlag, PLATFORM_BORON, type ParsedModule, type ModuleDependency, type ModuleSpec } from './ota/module-format';
+export { ModuleFunction, ModuleFlag, PLATFORM_BORON, type ModuleDependency, type ModuleSpec } from './ota/module-format';
+export { parseModule, findPrefixOffset, ExtensionType, type ParsedModule, type ModuleExtension } from './ota/module-file';
 export { Validation } from './ota/validation';
-export { UpdateFlag, FirmwareUpdateEvent, type HalModuleResult } from './ota/system-update';
+export { UpdateFlag, FirmwareUpdateEvent, FINISH_RESULT_BUFFER_SIZE, type HalModuleResult, type FinishResultArgument } from './ota/system-update';
+export { SystemError } from './ota/ota-hal';
 export { FileTransferStore, Descriptor } from './ota/descriptor';
 export { DEVICE_OS_VERSIONS, PROFILES, type DeviceOsVersion, type DeviceOsProfile } from './ota/profiles';
 export { BoronMap } from './hal/boron-flash';

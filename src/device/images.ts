@@ -1,5 +1,6 @@
-import { buildModuleImage, ModuleFunction, parseModule, type ModuleSpec } from '../ota/module-format';
-import { PROFILES, type DeviceOsVersion } from '../ota/profiles';
+import { parseModule } from '../ota/module-file';
+import { buildModuleImage, ModuleFunction, type ModuleSpec } from '../ota/module-format';
+import { PROFILES, userPartBounds, type DeviceOsProfile, type DeviceOsVersion } from '../ota/profiles';
 import { EmulatorError } from '../sim/messages';
 import type { Sketch } from './sketch';
 
@@ -27,10 +28,9 @@ export function buildModule(options: BuildModuleOptions): Uint8Array {
   const fn = spec.function ?? ModuleFunction.USER_PART;
   const payload = spec.payload ?? (sketch ? new TextEncoder().encode(`virtual-boron sketch: ${sketch.name}\0`) : undefined);
   const image = buildModuleImage({
+    ...defaultsFor(fn, PROFILES[deviceOs]),
     ...spec,
     function: fn,
-    version: spec.version ?? defaultVersion(fn, deviceOs),
-    dependencies: spec.dependencies ?? defaultDependencies(fn, deviceOs),
     payload,
     fillSeed: spec.fillSeed ?? (sketch ? `sketch/${sketch.name}/${spec.size ?? ''}` : undefined),
   });
@@ -45,22 +45,21 @@ export function buildModule(options: BuildModuleOptions): Uint8Array {
   return image;
 }
 
-function defaultVersion(fn: number, deviceOs: DeviceOsVersion): number {
-  const p = PROFILES[deviceOs];
-  if (fn === ModuleFunction.SYSTEM_PART) return p.systemPartVersion;
-  if (fn === ModuleFunction.BOOTLOADER) return p.bootloaderVersion;
-  if (fn === ModuleFunction.RADIO_STACK) return p.radioStackVersion ?? 0;
-  return p.userPartVersion;
-}
-
-/** What the 1.x build makes each module depend on (`user_build.mk:43-47`, `part1_build.mk:6-16` at v1.4.4). */
-function defaultDependencies(fn: number, deviceOs: DeviceOsVersion): ModuleSpec['dependencies'] {
-  const p = PROFILES[deviceOs];
-  if (fn === ModuleFunction.USER_PART) return [{ function: ModuleFunction.SYSTEM_PART, index: 1, version: p.systemPartVersion }];
-  if (fn === ModuleFunction.SYSTEM_PART) {
-    const deps: { function: number; index: number; version: number }[] = [{ function: ModuleFunction.BOOTLOADER, index: 0, version: p.bootloaderVersion }];
-    if (p.radioStackVersion !== undefined) deps.push({ function: ModuleFunction.RADIO_STACK, index: 0, version: p.radioStackVersion });
-    return deps;
+/** What the build of `profile` gives a module of function `fn`: version, place, dependencies (`user_build.mk:43-47`, `part1_build.mk`). */
+function defaultsFor(fn: number, profile: DeviceOsProfile): Pick<ModuleSpec, 'version' | 'startAddress' | 'index' | 'dependencies'> {
+  const region = (f: number) => profile.moduleBounds.find((b) => b.function === f);
+  switch (fn) {
+    case ModuleFunction.USER_PART: {
+      const user = userPartBounds(profile);
+      return { version: profile.userPartVersion, startAddress: user.start, index: user.index, dependencies: [{ function: ModuleFunction.SYSTEM_PART, index: 1, version: profile.systemPartVersion }] };
+    }
+    case ModuleFunction.SYSTEM_PART:
+      return { version: profile.systemPartVersion, startAddress: region(fn)?.start, dependencies: profile.systemPartDependencies };
+    case ModuleFunction.BOOTLOADER:
+      return { version: profile.bootloaderVersion, dependencies: profile.bootloaderDependency ? [profile.bootloaderDependency] : [] };
+    case ModuleFunction.RADIO_STACK:
+      return { version: profile.radioStackVersion ?? 0, dependencies: [{ function: ModuleFunction.BOOTLOADER, index: 0, version: profile.bootloaderVersion }] };
+    default:
+      return { version: 0, dependencies: [] };
   }
-  return [];
 }

@@ -1,7 +1,7 @@
 import type { LogLevel } from '../sim/log-format';
 import type { PrintfArg } from '../sim/printf';
 import type { Descriptor, FileTransferStore } from '../ota/descriptor';
-import type { HalModuleResult } from '../ota/system-update';
+import type { FinishResultArgument } from '../ota/system-update';
 import type { TCPClient } from '../net/tcp-client';
 import type { LogFilter, LogFunction } from './logging';
 import type { SerialApi } from './serial';
@@ -26,7 +26,7 @@ export interface SketchApi {
   FileTransfer: { Descriptor: new () => Descriptor; Store: typeof FileTransferStore };
   Spark_Prepare_For_Firmware_Update(file: Descriptor, flags: number, reserved: null): Promise<number>;
   Spark_Save_Firmware_Chunk(file: Descriptor, chunk: Uint8Array, reserved: null): Promise<number>;
-  Spark_Finish_Firmware_Update(file: Descriptor, flags: number | boolean, module: HalModuleResult | null): Promise<number>;
+  Spark_Finish_Firmware_Update(file: Descriptor, flags: number | boolean, result: FinishResultArgument): Promise<number>;
   LOG_LEVEL_ALL: typeof LogLevel.LOG_LEVEL_ALL;
   LOG_LEVEL_TRACE: typeof LogLevel.LOG_LEVEL_TRACE;
   LOG_LEVEL_INFO: typeof LogLevel.LOG_LEVEL_INFO;

@@ -13,7 +13,8 @@ import { DctModuleSlots } from '../ota/dct-slots';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
 import { explainValidation } from '../ota/explain';
 import { ModuleFunction, moduleFunctionName, type ModulePrefix } from '../ota/module-format';
-import { PROFILES, systemVersionOf, type DeviceOsProfile, type DeviceOsVersion } from '../ota/profiles';
+import { profileForSystemVersion, PROFILES, systemVersionOf, type DeviceOsProfile, type DeviceOsVersion } from '../ota/profiles';
+import { parseModule } from '../ota/module-file';
 import { SystemUpdate, type SystemUpdateHost, type UpdateFlags } from '../ota/system-update';
 import { fetchModule, readModuleInfo, Validation, verifyCrc, type ModuleBounds } from '../ota/validation';
 import type { NetContext } from '../net/context';
@@ -106,7 +107,8 @@ const NEVER = new Promise<never>(() => {});
  * network and the Device OS pieces, boots through its bootloader, and runs a sketch.
  */
 export class VirtualBoron {
-  readonly profile: DeviceOsProfile;
+  /** The Device OS behaviour in force: the factory version's, then whatever system part is installed. */
+  private running: DeviceOsProfile;
   readonly clock = new VirtualClock();
   readonly events = new EventBus(() => this.clock.nowMicros);
   readonly flash = new BoronFlash();
@@ -140,13 +142,14 @@ export class VirtualBoron {
 
   constructor(options: VirtualBoronOptions = {}) {
     this.options = options;
-    this.profile = PROFILES[options.deviceOs ?? '1.4.4'];
-    if (!this.profile) {
+    this.running = PROFILES[options.deviceOs ?? '1.4.4'];
+    if (!this.running) {
       throw new EmulatorError('UNKNOWN_PROFILE', 'Failed to create the device: Device OS "{version}" has no profile. Use one of {known}.', {
         version: String(options.deviceOs),
         known: Object.keys(PROFILES).join(', '),
       });
     }
+    const device = this;
     this.random = new SeededRandom(options.seed ?? 1);
     this.stack = options.stack ?? 'garbage';
     this.cpu = new Cpu(this.clock, this.external);
@@ -160,11 +163,18 @@ export class VirtualBoron {
       spend: (micros) => this.cpu.spend(micros),
       log: (category, level, message) => this.logManager.log(category, level, message),
       diagnose: (code, message) => this.diagnosticsLog.report(code, message),
-      connectFailureResult: this.profile.connectFailureResult,
+      get connectFailureResult() {
+        return device.profile.connectFailureResult;
+      },
     };
     this.server = new VirtualHttpServer(this.netContext, options.server ?? []);
     this.network = new VirtualNetwork(this.netContext, options.link ?? idealLink, (host, port, peer) => this.server.accept(host, port, peer), options.dns);
     this.installFactoryImages(options);
+  }
+
+  /** The Device OS profile in force (it follows the installed system part after an OS update). */
+  get profile(): DeviceOsProfile {
+    return this.running;
   }
 
   /** Plain-words explanations of what happened and why, in order. */
@@ -284,12 +294,14 @@ export class VirtualBoron {
 
   private installFactoryImages(options: VirtualBoronOptions): void {
     const deviceOs = this.profile.version;
-    const internal = this.flash.internal;
-    internal.load(0xf4000, buildModule({ function: ModuleFunction.BOOTLOADER, deviceOs, size: 2048 }));
-    if (this.profile.radioStackVersion !== undefined) internal.load(0x1000, buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs, size: 2048 }));
-    internal.load(0x30000, buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs, size: 16 * 1024 }));
-    const app = options.app ?? IDLE_APP;
-    internal.load(0xd4000, app instanceof Uint8Array ? app : buildModule({ sketch: app, deviceOs }));
+    const images = [
+      buildModule({ function: ModuleFunction.BOOTLOADER, deviceOs, size: 2048 }),
+      ...(this.profile.radioStackVersion === undefined ? [] : [buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs, size: 2048 })]),
+      buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs, size: 16 * 1024 }),
+      options.app instanceof Uint8Array ? options.app : buildModule({ sketch: options.app ?? IDLE_APP, deviceOs }),
+    ];
+    // Each image goes where its prefix says it starts, as the factory flashes it.
+    for (const image of images) this.flash.internal.load(parseModule(image).startAddress, image);
     if (options.otaRegion) this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
   }
 
@@ -342,6 +354,7 @@ export class VirtualBoron {
       }
       await cpu.spend(outcome.costMicros);
     }
+    this.running = profileForSystemVersion(this.systemModuleVersion()) ?? this.running;
     const system = this.bounds(ModuleFunction.SYSTEM_PART);
     const systemCheck = fetchModule(this.flash, system, this.profile.moduleBounds, false, Validation.INTEGRITY);
     if (!(systemCheck.passed & Validation.INTEGRITY)) {
@@ -382,7 +395,9 @@ export class VirtualBoron {
    * (not optional at boot). Otherwise the device runs in safe mode and the app does not start.
    */
   private userApp(): Sketch | undefined {
-    const bounds = this.bounds(ModuleFunction.USER_PART);
+    // From 3.1 there are two user regions (256K and the 128K compat one): the app is whichever holds a user part.
+    const regions = this.profile.moduleBounds.filter((b) => b.function === ModuleFunction.USER_PART).reverse();
+    const bounds = regions.find((b) => readModuleInfo(this.flash.internal, b.start).info.startAddress === b.start) ?? regions[0];
     const check = fetchModule(this.flash, bounds, this.profile.moduleBounds, false, Validation.INTEGRITY);
     const { info } = check;
     const ok = check.fetched && check.passed === check.checked && info.startAddress === bounds.start && info.function === ModuleFunction.USER_PART;
@@ -526,7 +541,9 @@ export class VirtualBoron {
         this.led.color = on ? 'magenta' : 'cyan';
       },
       disconnectCloud: () => this.disconnectCloud(),
-      touchUpdateTimeout: () => this.updateWatchdog.schedule(FLASH_UPDATE_TIMEOUT_MICROS),
+      touchUpdateTimeout: () => {
+        if (this.profile.stallWatchdog) this.updateWatchdog.schedule(FLASH_UPDATE_TIMEOUT_MICROS);
+      },
       scheduleReset: () => {
         if (this.resetPending) return;
         this.resetPending = true;

@@ -26,7 +26,8 @@ export function applyPendingSlots(chips: Chips, slots: DctModuleSlots): SlotOutc
   return pending.map((slot) => applySlot(chips, slot));
 }
 
-function applySlot(chips: Chips, slot: ModuleSlot): SlotOutcome {
+/** Check one slot's module and, if every check passes, copy it to its destination. */
+export function applySlot(chips: Chips, slot: ModuleSlot): SlotOutcome {
   const refused = checkCopy(chips, slot);
   const source = chips.external;
   if (refused) return { slot, applied: false, why: refused, costMicros: source.readCost(slot.length) };

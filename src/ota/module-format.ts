@@ -1,7 +1,7 @@
 import { Parser } from 'binary-parser';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { EmulatorError, hex } from '../sim/messages';
+import { EmulatorError } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
 
 /** `MOD_FUNC_*` (`dynalib/inc/module_info.h:83-91` at v1.4.4; ASSET from v6.2.0). */
@@ -100,64 +100,6 @@ export const gen3PrefixOffset = (firstWord: number): number => ((firstWord & 0x2
 
 /** The CRC-32 Device OS checks: standard IEEE CRC-32 over everything before it, stored big-endian. */
 export const moduleCrc32 = (bytes: Uint8Array, previous = 0): number => crc32(bytes, previous) >>> 0;
-
-export interface ParsedModule extends ModulePrefix {
-  /** File size in bytes. */
-  size: number;
-  prefixOffset: number;
-  functionName: string;
-  /** `module_end_address − module_start_address`: where the CRC starts, counted from the file's start. */
-  moduleLength: number;
-  suffixSize: number;
-  productId: number;
-  productVersion: number;
-  /** The SHA-256 the suffix holds, hex. */
-  sha256: string;
-  shaOk: boolean;
-  crc: { stored: number; computed: number; ok: boolean };
-}
-
-const suffixParser = new Parser().uint16le('productId').uint16le('productVersion').uint16le('reserved').buffer('sha', { length: 32 }).uint16le('size');
-
-/** Read a Particle module file the way the device and Particle's tools read it. */
-export function parseModule(bytes: Uint8Array): ParsedModule {
-  if (bytes.length < PREFIX_SIZE + CRC_SIZE) {
-    throw new EmulatorError('MODULE_TRUNCATED', 'Failed to parse module: {size} bytes is shorter than a 24-byte prefix and a 4-byte CRC. Pass the whole .bin file.', { size: bytes.length });
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const prefixOffset = bytes.length >= GEN3_VECTOR_TABLE_SIZE + PREFIX_SIZE ? gen3PrefixOffset(view.getUint32(0, true)) : 0;
-  const prefix = decodePrefix(bytes.subarray(prefixOffset));
-  const moduleLength = (prefix.endAddress - prefix.startAddress) >>> 0;
-  if (moduleLength + CRC_SIZE !== bytes.length) {
-    throw new EmulatorError(
-      'MODULE_LENGTH',
-      'Failed to parse module: its prefix says it spans {start} to {end} ({length} bytes plus a 4-byte CRC), but the file has {size} bytes. The file is truncated or not a Particle module.',
-      { start: hex(prefix.startAddress), end: hex(prefix.endAddress), length: moduleLength, size: bytes.length },
-    );
-  }
-  const end = bytes.length - CRC_SIZE;
-  const suffixSize = view.getUint16(end - 2, true);
-  const hasProduct = suffixSize >= SUFFIX_SIZE && end - SUFFIX_SIZE >= prefixOffset + PREFIX_SIZE;
-  const suffix = hasProduct ? suffixParser.parse(bytes.subarray(end - SUFFIX_SIZE, end)) : undefined;
-  const shaStart = end - 2 - 32;
-  const sha = bytes.subarray(shaStart, shaStart + 32);
-  const computedSha = createHash('sha256').update(bytes.subarray(0, shaStart)).digest();
-  const stored = view.getUint32(end, false);
-  const computed = moduleCrc32(bytes.subarray(0, end));
-  return {
-    ...prefix,
-    size: bytes.length,
-    prefixOffset,
-    functionName: moduleFunctionName(prefix.function),
-    moduleLength,
-    suffixSize,
-    productId: suffix?.productId ?? 0xffff,
-    productVersion: suffix?.productVersion ?? 0xffff,
-    sha256: Buffer.from(sha).toString('hex'),
-    shaOk: computedSha.equals(sha),
-    crc: { stored, computed, ok: stored === computed },
-  };
-}
 
 export interface ModuleSpec {
   function: number;

@@ -1,94 +1,215 @@
 import { BoronMap } from '../hal/boron-flash';
-import { ModuleFunction } from './module-format';
+import { ModuleFunction, type ModuleDependency } from './module-format';
 import type { ModuleBounds } from './validation';
 
-export type DeviceOsVersion = '1.2.1' | '1.4.4';
-export const DEVICE_OS_VERSIONS: readonly DeviceOsVersion[] = ['1.2.1', '1.4.4'];
+export const DEVICE_OS_VERSIONS = ['1.2.1', '1.4.4', '1.5.2', '2.0.1', '3.3.1', '4.1.0', '6.2.0'] as const;
+export type DeviceOsVersion = (typeof DEVICE_OS_VERSIONS)[number];
+
+/** Which implementation of the three `Spark_*` calls a version has (reference note §1.7). */
+export type UpdateApi = '1.x' | '2.x' | '3.x';
 
 /**
- * What differs between Device OS versions on the OTA path: one row per version, one field per
- * difference, each with its source. Citations are to `device-os@<tag>:<path>:<lines>`.
+ * Everything that differs between Device OS versions on the OTA path: one row per version, one
+ * field per difference. Sources are `device-os@<tag>:<path>:<lines>`; where a value is the same in
+ * every row the comment on the field cites the first and last tags read.
  */
 export interface DeviceOsProfile {
   version: DeviceOsVersion;
-  /** Module versions of the parts a factory Boron of this version carries (`build/version.mk`, `system_module_version.mk`). */
+  /** Module versions a factory Boron of this version carries (`build/version.mk`, `modules/shared/system_module_version.mk`). */
   systemPartVersion: number;
   bootloaderVersion: number;
-  /** Radio-stack modules exist from 1.4.0 (`git diff v1.2.1 v1.4.4`: `module_radio_stack` bounds). */
+  /** The bootloader's own dependency: {4,1,1102} in 1.5.x (`v1.5.2:…system_module_version.mk:62-64`), none elsewhere. */
+  bootloaderDependency?: ModuleDependency;
+  /** Radio-stack (SoftDevice S140 7.0.1) modules exist from v1.4.0 (dfc2f2cc0); v1.2.1 has none. */
   radioStackVersion?: number;
   userPartVersion: number;
+  /** The system part's dependencies (`modules/shared/nRF52840/part1_build.mk`). */
+  systemPartDependencies: ModuleDependency[];
+  /** Which `Spark_*` implementation: 1.x, 2.x (HAL results, `hal.ota` logs), or 3.x+ (`FirmwareUpdate`). */
+  updateApi: UpdateApi;
   /**
-   * TCPClient::connect's result on failure: v1.2.x/1.3.x returned negative codes (-1, truthy);
-   * 6e5ca4a41 "fixes #1865" (first in v1.4.0) made it 0 (`spark_wiring_tcpclient_posix.cpp:53-73`).
+   * TCPClient::connect's result on failure: negative before v1.4.0, 0 from 6e5ca4a41 "fixes #1865"
+   * (`wiring/src/spark_wiring_tcpclient_posix.cpp:53-73`).
    */
   connectFailureResult: number;
-  /**
-   * Finish emits `firmware_update_complete` on failure and `firmware_update_failed` on success
-   * through v1.5.0 (`system/src/system_update.cpp:386-395` at v1.4.4; fixed by 583cd1a85 in v1.5.1).
-   */
+  /** Finish emits complete on failure and failed on success through v1.5.0 (fixed by 583cd1a85, v1.5.1). */
   finishEventsSwapped: boolean;
-  /** Reset reason after an app-driven OTA: 140 USER in 1.x (`wiring/src/spark_wiring_system.cpp:39-42`); 70 UPDATE from a0958921 (v2.0.0). */
+  /** Reset reason after an OTA: 140 USER in 1.x (`wiring/src/spark_wiring_system.cpp:39-42`); 70 UPDATE from a0958921 (v2.0.0). */
   otaResetReason: number;
+  /** The 300 s stall watchdog exists through 2.x; from 3.0.0 it is compiled out on nRF52840 (`v3.3.1:system/src/main.cpp:375-388`). */
+  stallWatchdog: boolean;
+  /** `FLASH_Begin` frees every pending DCT slot first, from v3.2.0 (e5f507670; `v3.3.1:platform/MCU/nRF52840/src/flash_mal.c:955-992`). */
+  beginFreesPendingSlots: boolean;
   /** Module bounds the HAL knows, in `module_bounds[]` order (`hal/src/nRF52840/ota_module_bounds.c`). */
   moduleBounds: readonly ModuleBounds[];
-  /** The OTA scratch region (`module_ota`). */
+  /** The OTA scratch region (`module_ota`; `EXTERNAL_FLASH_OTA_ADDRESS`, `platform/MCU/nRF52840/inc/flash_mal.h`). */
   otaRegion: ModuleBounds;
 }
 
 const internal = BoronMap.internal;
-const bound = (name: string, fn: number, index: number, region: { start: number; end: number }): ModuleBounds => ({
+const bound = (name: string, fn: number, index: number, start: number, end: number): ModuleBounds => ({
   name,
-  maximumSize: region.end - region.start,
-  start: region.start,
-  end: region.end,
+  maximumSize: end - start,
+  start,
+  end,
   function: fn,
   index,
   mcu: 0,
   chip: 'internal',
 });
-
-const BOOTLOADER = bound('bootloader', ModuleFunction.BOOTLOADER, 0, internal.bootloader);
-const SYSTEM_PART1 = bound('system-part1', ModuleFunction.SYSTEM_PART, 1, internal.systemPart);
-const USER_PART = bound('user-part', ModuleFunction.USER_PART, 1, internal.userPart);
-const RADIO_STACK = bound('radio-stack', ModuleFunction.RADIO_STACK, 0, internal.radioStack);
-const OTA_REGION: ModuleBounds = {
+const otaRegion = (start: number): ModuleBounds => ({
   name: 'ota',
   maximumSize: BoronMap.external.ota.length,
-  start: BoronMap.external.ota.start,
-  end: BoronMap.external.ota.start + BoronMap.external.ota.length,
+  start,
+  end: start + BoronMap.external.ota.length,
   function: ModuleFunction.NONE,
   index: 0,
   mcu: 0,
   chip: 'external',
-};
+});
+
+const BOOTLOADER = bound('bootloader', ModuleFunction.BOOTLOADER, 0, internal.bootloader.start, internal.bootloader.end);
+/** 1.x–2.x: system part 0x30000–0xD4000, user part 128K at 0xD4000 index 1 (`v1.4.4:ota_module_bounds.c:9-157`). */
+const SYSTEM_PART1 = bound('system-part1', ModuleFunction.SYSTEM_PART, 1, 0x30000, 0xd4000);
+const USER_PART = bound('user-part', ModuleFunction.USER_PART, 1, 0xd4000, 0xf4000);
+const RADIO_STACK = bound('radio-stack', ModuleFunction.RADIO_STACK, 0, 0x1000, 0x30000);
+/**
+ * 3.1+: 256K user part at 0xB4000 index 2, the 128K compat region kept at index 1, listed first
+ * (`v3.3.1:ota_module_bounds.c:53-77`); system part ends at 0xB4000.
+ */
+const SYSTEM_PART1_3X = bound('system-part1', ModuleFunction.SYSTEM_PART, 1, 0x30000, 0xb4000);
+const USER_PART_COMPAT = bound('user-part-compat', ModuleFunction.USER_PART, 1, 0xd4000, 0xf4000);
+const USER_PART_256K = bound('user-part', ModuleFunction.USER_PART, 2, 0xb4000, 0xf4000);
+/** 6.2.0: radio stack 0x1000–0x27000, system part 0x28000–0xB4000 (`v6.2.0:ota_module_bounds.c:38-75`). */
+const SYSTEM_PART1_6X = bound('system-part1', ModuleFunction.SYSTEM_PART, 1, 0x28000, 0xb4000);
+const RADIO_STACK_6X = bound('radio-stack', ModuleFunction.RADIO_STACK, 0, 0x1000, 0x27000);
+
+const deps = (bootloader: number, radioStack?: number): ModuleDependency[] => [
+  { function: ModuleFunction.BOOTLOADER, index: 0, version: bootloader },
+  ...(radioStack === undefined ? [] : [{ function: ModuleFunction.RADIO_STACK, index: 0, version: radioStack }]),
+];
+
+/** S140 7.0.1's FWID, the radio-stack version every 1.4.0+ system part depends on. */
+const S140 = 202;
 
 export const PROFILES: Record<DeviceOsVersion, DeviceOsProfile> = {
   '1.2.1': {
     version: '1.2.1',
-    // system-part1 1213 per build/version.mk at v1.2.1; bootloader and user-part versions carried from v1.4.4 (not re-read for 1.2.1).
     systemPartVersion: 1213,
-    bootloaderVersion: 501,
+    bootloaderVersion: 311,
     userPartVersion: 6,
+    systemPartDependencies: deps(311),
+    updateApi: '1.x',
     connectFailureResult: -1,
     finishEventsSwapped: true,
     otaResetReason: 140,
+    stallWatchdog: true,
+    beginFreesPendingSlots: false,
     moduleBounds: [BOOTLOADER, SYSTEM_PART1, USER_PART],
-    otaRegion: OTA_REGION,
+    otaRegion: otaRegion(0x289000),
   },
   '1.4.4': {
     version: '1.4.4',
-    // modules/shared/nRF52840/part1_build.mk:6-16 and user_build.mk:43-47 at v1.4.4.
     systemPartVersion: 1406,
     bootloaderVersion: 501,
-    radioStackVersion: 202,
+    radioStackVersion: S140,
     userPartVersion: 6,
+    systemPartDependencies: deps(501, S140),
+    updateApi: '1.x',
     connectFailureResult: 0,
     finishEventsSwapped: true,
     otaResetReason: 140,
+    stallWatchdog: true,
+    beginFreesPendingSlots: false,
     moduleBounds: [BOOTLOADER, SYSTEM_PART1, USER_PART, RADIO_STACK],
-    otaRegion: OTA_REGION,
+    otaRegion: otaRegion(0x289000),
+  },
+  '1.5.2': {
+    version: '1.5.2',
+    systemPartVersion: 1512,
+    bootloaderVersion: 502,
+    bootloaderDependency: { function: ModuleFunction.SYSTEM_PART, index: 1, version: 1102 },
+    radioStackVersion: S140,
+    userPartVersion: 6,
+    systemPartDependencies: deps(501, S140),
+    updateApi: '1.x',
+    connectFailureResult: 0,
+    finishEventsSwapped: false,
+    otaResetReason: 140,
+    stallWatchdog: true,
+    beginFreesPendingSlots: false,
+    moduleBounds: [BOOTLOADER, SYSTEM_PART1, USER_PART, RADIO_STACK],
+    otaRegion: otaRegion(0x289000),
+  },
+  '2.0.1': {
+    version: '2.0.1',
+    systemPartVersion: 2011,
+    bootloaderVersion: 1005,
+    radioStackVersion: S140,
+    userPartVersion: 6,
+    systemPartDependencies: deps(1005, S140),
+    updateApi: '2.x',
+    connectFailureResult: 0,
+    finishEventsSwapped: false,
+    otaResetReason: 70,
+    stallWatchdog: true,
+    beginFreesPendingSlots: false,
+    moduleBounds: [BOOTLOADER, SYSTEM_PART1, USER_PART, RADIO_STACK],
+    otaRegion: otaRegion(0x289000),
+  },
+  '3.3.1': {
+    version: '3.3.1',
+    systemPartVersion: 3302,
+    bootloaderVersion: 1100,
+    radioStackVersion: S140,
+    userPartVersion: 6,
+    systemPartDependencies: deps(1100, S140),
+    updateApi: '3.x',
+    connectFailureResult: 0,
+    finishEventsSwapped: false,
+    otaResetReason: 70,
+    stallWatchdog: false,
+    beginFreesPendingSlots: true,
+    moduleBounds: [BOOTLOADER, SYSTEM_PART1_3X, USER_PART_COMPAT, USER_PART_256K, RADIO_STACK],
+    otaRegion: otaRegion(0x289000),
+  },
+  '4.1.0': {
+    version: '4.1.0',
+    systemPartVersion: 4100,
+    bootloaderVersion: 1200,
+    radioStackVersion: S140,
+    userPartVersion: 6,
+    systemPartDependencies: deps(1200, S140),
+    updateApi: '3.x',
+    connectFailureResult: 0,
+    finishEventsSwapped: false,
+    otaResetReason: 70,
+    stallWatchdog: false,
+    beginFreesPendingSlots: true,
+    moduleBounds: [BOOTLOADER, SYSTEM_PART1_3X, USER_PART_COMPAT, USER_PART_256K, RADIO_STACK],
+    otaRegion: otaRegion(0x289000),
+  },
+  '6.2.0': {
+    version: '6.2.0',
+    systemPartVersion: 6200,
+    bootloaderVersion: 3100,
+    radioStackVersion: S140,
+    userPartVersion: 6,
+    systemPartDependencies: deps(3100, S140),
+    updateApi: '3.x',
+    connectFailureResult: 0,
+    finishEventsSwapped: false,
+    otaResetReason: 70,
+    stallWatchdog: false,
+    beginFreesPendingSlots: true,
+    moduleBounds: [BOOTLOADER, SYSTEM_PART1_6X, USER_PART_COMPAT, USER_PART_256K, RADIO_STACK_6X],
+    // 144486c7f (v5.5.0-rc.1) shrank the reserved area to 48K (`v6.2.0:flash_mal.h:76-115`).
+    otaRegion: otaRegion(0x24c000),
   },
 };
+
+/** The user-part bounds a new app of this version is built for (the last user-part entry: 256K from 3.1). */
+export const userPartBounds = (profile: DeviceOsProfile): ModuleBounds => profile.moduleBounds.filter((b) => b.function === ModuleFunction.USER_PART).at(-1)!;
 
 /**
  * `System.version()` and `System.versionNumber()` for an installed system part's module version;
@@ -100,3 +221,6 @@ export function systemVersionOf(moduleVersion: number): { name: string; number: 
   const [major, minor, patch] = profile.version.split('.').map(Number);
   return { name: profile.version, number: ((major << 24) | (minor << 16) | (patch << 8)) >>> 0 };
 }
+
+/** The profile whose factory system part has this module version, if any. */
+export const profileForSystemVersion = (moduleVersion: number): DeviceOsProfile | undefined => Object.values(PROFILES).find((p) => p.systemPartVersion === moduleVersion);

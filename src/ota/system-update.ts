@@ -1,20 +1,11 @@
-import type { EventBus } from '../sim/events';
 import { LogLevel } from '../sim/log-format';
-import { bytes, count, formatMessage, hex } from '../sim/messages';
-import { BoronMap, decodeQspiAddress } from '../hal/boron-flash';
+import { formatMessage } from '../sim/messages';
 import { FileTransferStore, type Descriptor } from './descriptor';
-import { FlashDevice, SlotVerify, type DctModuleSlots } from './dct-slots';
-import { explainValidation, type UpdateSession } from './explain';
-import { updateGen2Unaligned, updateGen3, type ChunkOutcome } from './flash-update';
-import { CRC_SIZE, ModuleFunction } from './module-format';
-import type { DeviceOsProfile } from './profiles';
-import { fetchModule, Validation, type Chips, type ModuleCheck } from './validation';
+import { OtaHal, SystemError, type OtaHalHost, type OtaHalOptions } from './ota-hal';
+import type { ModuleCheck } from './validation';
 
 /** `particle::protocol::UpdateFlag` (`communication/inc/protocol_defs.h:127-134` at v1.4.4). */
 export const UpdateFlag = { ERROR: 0x00, SUCCESS: 0x01, VALIDATE_ONLY: 0x02, DONT_RESET: 0x04 } as const;
-
-/** `hal_update_complete_t` (`hal/inc/ota_flash_hal.h:138-142` at v1.4.4). */
-export const HalUpdate = { ERROR: 0, APPLIED_PENDING_RESTART: 1, APPLIED: 2 } as const;
 
 /** `firmware_update` event parameters (`system/inc/system_event.h:74-77`). */
 export const FirmwareUpdateEvent = { begin: 0, complete: 1, progress: 2, failed: -1 } as const;
@@ -22,45 +13,29 @@ export const FirmwareUpdateEvent = { begin: 0, complete: 1, progress: 2, failed:
 /** `HAL_OTA_ChunkSize()` (`OTA_CHUNK_SIZE`). */
 export const OTA_CHUNK_SIZE = 512;
 
-/** `hal_module_t`'s validity fields, filled in by Finish when the sketch passes one. */
+/** Size of the JSON result buffer Finish's third argument points to from 3.0 (`v3.3.1:system_update.cpp:281-295`). */
+export const FINISH_RESULT_BUFFER_SIZE = 255;
+
+/** `hal_module_t`'s validity fields, filled in by a 1.x Finish when the sketch passes one. */
 export interface HalModuleResult {
   validity_checked: number;
   validity_result: number;
   check?: ModuleCheck;
 }
 
-/** What the system_update calls need from the device they run on. */
-export interface SystemUpdateHost {
-  readonly chips: Chips;
-  readonly slots: DctModuleSlots;
-  readonly profile: DeviceOsProfile;
-  readonly events: EventBus;
-  /** Charge virtual time for work the call does. */
-  spend(micros: number): Promise<void>;
-  log(category: string, level: number, message: string): void;
+/** Finish's third argument: a `hal_module_t` in 1.x, reserved in 2.x, a 255-byte JSON buffer from 3.0. */
+export type FinishResultArgument = HalModuleResult | Uint8Array | null;
+
+/** What the system_update calls need from the device they run on, beyond what the HAL needs. */
+export interface SystemUpdateHost extends OtaHalHost {
   systemEvent(event: 'firmware_update', param: number): void;
-  /** Explain a cause in plain words; a later report with the same `key` replaces the earlier one. */
-  diagnose(code: string, message: string, key?: string): void;
   setUpdateLed(on: boolean): void;
-  /** Finish's forced `spark_protocol_command(DISCONNECT)`; resolves when it is done or has failed. */
+  /** 1.x Finish's forced `spark_protocol_command(DISCONNECT)`; resolves when it is done or has failed. */
   disconnectCloud(): Promise<void>;
   /** `system_pending_shutdown()`: reset at the next idle point. */
   scheduleReset(): void;
   /** `TimingFlashUpdateTimeout = 0`: restart the stall watchdog's count. */
   touchUpdateTimeout(): void;
-}
-
-export interface SystemUpdateOptions {
-  /** Program OTA chunks as Gen 2 did before v1.5.0 (Device OS #1989): odd-sized chunks corrupt the image. */
-  gen2UnalignedWriteBug?: boolean;
-  /** What sits in RAM just before a chunk buffer that starts a block of its own (stack garbage). */
-  stackByte?: () => number;
-}
-
-/** The byte before the chunk in RAM: the buffer's own when the chunk is a view into it, else stack garbage. */
-function byteBefore(chunk: Uint8Array, options: SystemUpdateOptions): number {
-  if (chunk.byteOffset > 0) return new Uint8Array(chunk.buffer, chunk.byteOffset - 1, 1)[0];
-  return options.stackByte?.() ?? 0;
 }
 
 /** Flags `system_update.cpp:67-88` keeps; the ones the OTA path reads or writes. */
@@ -73,131 +48,113 @@ export interface UpdateFlags {
 }
 
 const FIRMWARE = FileTransferStore.FIRMWARE;
+const PREPARE = 'Spark_Prepare_For_Firmware_Update';
+const SAVE = 'Spark_Save_Firmware_Chunk';
+const FINISH = 'Spark_Finish_Firmware_Update';
 
 /**
  * `Spark_Prepare_For_Firmware_Update`, `Spark_Save_Firmware_Chunk` and
- * `Spark_Finish_Firmware_Update` with Device OS 1.x semantics (`system/src/system_update.cpp`
- * at v1.4.4, reference note §1) over the nRF52840 OTA HAL (§2).
+ * `Spark_Finish_Firmware_Update` as the profile's Device OS implements them: 1.x and 2.x
+ * (`system/src/system_update.cpp`, reference note §1) or 3.x+ (`system/src/firmware_update.cpp`).
  */
 export class SystemUpdate {
   readonly flags: UpdateFlags = { updatesEnabled: true, updatesForced: false, updatesPending: false, flashUpdateActive: false };
-  /** What this boot's update has done so far, for explaining a failure. */
-  private session: UpdateSession = newSession();
+  private readonly hal: OtaHal;
 
   constructor(
     private readonly host: SystemUpdateHost,
-    private readonly options: SystemUpdateOptions = {},
-  ) {}
+    options: OtaHalOptions = {},
+  ) {
+    this.hal = new OtaHal(host, options);
+  }
+
+  private get api() {
+    return this.host.profile.updateApi;
+  }
 
   private get otaStart(): number {
     return this.host.profile.otaRegion.start;
   }
 
-  /** Lines 280-314. */
   async prepare(file: Descriptor, flags: number): Promise<number> {
-    const who = 'Spark_Prepare_For_Firmware_Update';
-    if (file.read('store', who) === FIRMWARE) {
-      const chunkAddress = file.read('chunk_address', who);
-      file.write('file_address', this.otaStart + chunkAddress);
-      if (file.read('chunk_size', who) === 0) {
+    return this.api === '3.x' ? this.prepare3x(file, flags) : this.prepare1x(file, flags);
+  }
+
+  async save(file: Descriptor, chunk: Uint8Array): Promise<number> {
+    return this.api === '3.x' ? this.save3x(file, chunk) : this.save1x(file, chunk);
+  }
+
+  async finish(file: Descriptor, flags: number, result: FinishResultArgument): Promise<number> {
+    const res = this.api === '3.x' ? await this.finish3x(flags, result) : await this.finish1x(file, flags, result);
+    const check = this.hal.session.lastCheck;
+    this.host.events.emit('ota:finish', { flags, result: res, fetched: check?.fetched ?? false, checked: check?.checked ?? 0, passed: check?.passed ?? 0 });
+    return res;
+  }
+
+  // ---- 1.x and 2.x: v1.4.4 lines 280-419, v2.0.1 lines 294-450 ----
+
+  private async prepare1x(file: Descriptor, flags: number): Promise<number> {
+    if (file.read('store', PREPARE) === FIRMWARE) {
+      file.write('file_address', this.otaStart + file.read('chunk_address', PREPARE));
+      if (file.read('chunk_size', PREPARE) === 0) {
         // The caller's file_length is overwritten whenever chunk_size is 0.
         file.write('chunk_size', OTA_CHUNK_SIZE);
         file.write('file_length', this.host.profile.otaRegion.maximumSize);
       }
     }
     if (!this.flags.updatesEnabled && !this.flags.updatesForced) {
-      this.host.diagnose('updates-disabled', 'Failed to prepare the update: updates are disabled (System.disableUpdates()), so Spark_Prepare_For_Firmware_Update returned 1 and erased nothing. Call System.enableUpdates() first.');
+      this.updatesDisabled(1);
       return 1;
     }
     if (flags & 1) return 0;
-    this.flags.updatesPending = false;
-    this.host.setUpdateLed(true);
-    this.flags.flashUpdateActive = true;
-    this.host.touchUpdateTimeout();
-    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.begin);
-    await this.begin(file.read('file_address', who), file.read('file_length', who));
+    this.startUpdate();
+    await this.hal.begin(file.read('file_address', PREPARE), file.read('file_length', PREPARE), PREPARE);
     return 0; // HAL_FLASH_Begin's result is ignored.
   }
 
-  /**
-   * `HAL_FLASH_Begin` → `FLASH_EraseMemory(FLASH_SERIAL, …)` (`flash_mal.c:665-675,45-105`):
-   * erases ceil(length / 4 KB) sectors from the sector holding `address`, but only when
-   * `address + length − 1 <= 0x400000`; otherwise it erases nothing and still reports success.
-   */
-  private async begin(address: number, length: number): Promise<void> {
-    this.session = newSession();
-    this.session.prepared = { fileAddress: address, fileLength: length };
-    const end = (address + length - 1) >>> 0;
-    const erase = length > 0 && end <= BoronMap.external.size;
-    this.session.erasedFrom = erase ? address : undefined;
-    this.host.events.emit('ota:begin', { fileAddress: address, fileLength: length, erased: erase });
-    if (!erase) {
-      if (length > 0) {
-        this.host.diagnose(
-          'erase-skipped',
-          formatMessage(
-            'Failed to erase the OTA region: HAL_FLASH_Begin skipped the erase because {address} + {length} runs past the 4 MB external flash (the range must end at or below 0x400000), yet Spark_Prepare_For_Firmware_Update returned 0. Keep file.chunk_address at 0 (an offset into the OTA region) when calling Prepare.',
-            { address: hex(address), length },
-          ),
-        );
-      }
-      return;
-    }
-    const external = this.host.chips.external;
-    const sector = BoronMap.sectorSize;
-    const count = Math.ceil(length / sector);
-    let cost = 0;
-    for (let i = 0; i < count; i++) cost += external.erase(decodeQspiAddress(Math.floor(address / sector) * sector + i * sector).chipAddress, sector);
-    this.host.events.emit('flash:erase', { chip: 'external', address: decodeQspiAddress(address).chipAddress, length: count * sector });
-    await this.host.spend(cost);
-  }
-
-  /** Lines 408-419: `chunk_address` is an absolute external-flash address; nothing is range-checked. */
-  async save(file: Descriptor, chunk: Uint8Array): Promise<number> {
-    const who = 'Spark_Save_Firmware_Chunk';
+  /** `chunk_address` is an absolute external-flash address; nothing is range-checked. */
+  private async save1x(file: Descriptor, chunk: Uint8Array): Promise<number> {
     this.host.touchUpdateTimeout();
     this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress);
-    if (file.read('store', who) !== FIRMWARE) return -1;
-    const address = file.read('chunk_address', who);
-    const size = file.read('chunk_size', who);
-    const data = this.chunkBytes(chunk, size);
-    const { chipAddress, wrapped } = decodeQspiAddress(address);
-    const external = this.host.chips.external;
-    const outcome = this.options.gen2UnalignedWriteBug ? updateGen2Unaligned(external, chipAddress, data, byteBefore(chunk, this.options)) : updateGen3(external, chipAddress, data);
-    const { overData, mismatched } = outcome;
-    this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: size, overData, mismatched });
-    this.host.events.emit('ota:chunk', { address, length: size, result: 0 });
-    this.noteWrite(address, chipAddress, size, overData, mismatched, wrapped);
-    if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, size, outcome);
-    await this.host.spend(outcome.costMicros);
-    return 0;
+    if (file.read('store', SAVE) !== FIRMWARE) return -1;
+    return this.saveAt(file.read('chunk_address', SAVE), file, chunk);
   }
 
-  /** Lines 369-406. */
-  async finish(file: Descriptor, flags: number, module: HalModuleResult | null): Promise<number> {
-    const who = 'Spark_Finish_Firmware_Update';
+  private async finish1x(file: Descriptor, flags: number, result: FinishResultArgument): Promise<number> {
+    const v1 = this.api === '1.x';
     this.flags.flashUpdateActive = false;
     this.host.touchUpdateTimeout();
     const validateOnly = UpdateFlag.VALIDATE_ONLY | UpdateFlag.SUCCESS;
     if ((flags & validateOnly) === validateOnly) {
-      const check = await this.validate(module);
-      return check.fetched ? 0 : 1; // HAL_FLASH_OTA_Validate returns !fetched (ota_flash_hal.cpp:384-396).
+      const check = await this.hal.validate();
+      if (v1) fillModule(result, check);
+      // 1.x returns !fetched (ota_flash_hal.cpp:384-396); 2.x the validation's error code.
+      return v1 ? (check.fetched ? 0 : 1) : (this.hal.validationError(check) ?? 0);
     }
-    let res = 1;
+    let res = v1 ? 1 : SystemError.UNKNOWN;
     if (flags & UpdateFlag.SUCCESS) {
-      if (file.read('store', who) === FIRMWARE) {
-        const result = await this.end(module);
-        const failed = result <= HalUpdate.ERROR;
-        // 1.x emits these the wrong way round: complete on failure, failed on success.
-        const completeEvent = failed === this.host.profile.finishEventsSwapped;
-        this.host.systemEvent('firmware_update', completeEvent ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed);
-        res = failed ? 1 : 0;
-        // "Always restart for now": even a failed update drops the cloud session and resets.
+      if (file.read('store', FINISH) === FIRMWARE) {
+        const end = await this.hal.end();
+        if (v1) fillModule(result, end.check);
+        const failed = end.outcome === 'error';
+        // Through v1.5.0 these go the wrong way round: complete on failure, failed on success.
+        const complete = failed === this.host.profile.finishEventsSwapped;
+        this.host.systemEvent('firmware_update', complete ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed);
+        // 1.x: 0 ok, 1 failed. 2.x: HAL_FLASH_End's own result (1 pending restart, 0 applied) or the error.
+        res = v1 ? (failed ? 1 : 0) : failed ? end.error! : end.outcome === 'pending-restart' ? 1 : 0;
         if (!(flags & UpdateFlag.DONT_RESET)) {
           if (failed) {
-            this.host.diagnose('reset-after-failure', 'Spark_Finish_Firmware_Update returned 1 and still scheduled a reset: Device OS 1.x always restarts after Finish(SUCCESS) (system_update.cpp:386-395), so the old firmware boots again.');
+            this.host.diagnose(
+              'reset-after-failure',
+              formatMessage('Spark_Finish_Firmware_Update returned {res} and still scheduled a reset: Device OS {version} always restarts after Finish(SUCCESS) ({source}), so the old firmware boots again.', {
+                res,
+                version: this.host.profile.version,
+                source: v1 ? 'system_update.cpp:386-395' : 'system_update.cpp:396-434 at v2.0.1',
+              }),
+            );
           }
-          await this.host.disconnectCloud();
+          // 1.x disconnects the cloud explicitly; from a09589210 (2.0) the reset path does it.
+          if (v1) await this.host.disconnectCloud();
           this.host.scheduleReset();
         }
       }
@@ -205,84 +162,102 @@ export class SystemUpdate {
       this.host.systemEvent('firmware_update', FirmwareUpdateEvent.failed);
     }
     this.host.setUpdateLed(false);
-    this.host.events.emit('ota:finish', { flags, result: res, fetched: this.session.lastCheck?.fetched ?? false, checked: this.session.lastCheck?.checked ?? 0, passed: this.session.lastCheck?.passed ?? 0 });
     return res;
   }
 
-  private async validate(module: HalModuleResult | null): Promise<ModuleCheck> {
-    const { chips, profile } = this.host;
-    const check = fetchModule(chips, profile.otaRegion, profile.moduleBounds, true, Validation.INTEGRITY | Validation.DEPENDENCIES_FULL);
-    this.session.lastCheck = check;
-    if (module) {
-      module.validity_checked = check.checked;
-      module.validity_result = check.passed;
-      module.check = check;
+  // ---- 3.x+: FirmwareUpdate (v3.3.1 system_update.cpp:353-399, firmware_update.cpp:112-295) ----
+
+  private async prepare3x(file: Descriptor, flags: number): Promise<number> {
+    if (file.read('store', PREPARE) !== FIRMWARE) return SystemError.OTA_UNSUPPORTED_MODULE;
+    file.write('file_address', this.otaStart + file.read('chunk_address', PREPARE));
+    if (file.read('chunk_size', PREPARE) === 0) file.write('chunk_size', OTA_CHUNK_SIZE);
+    const maximum = this.host.profile.otaRegion.maximumSize;
+    // Only an unset file_length takes the default now.
+    if (file.read('file_length', PREPARE) === 0) file.write('file_length', maximum);
+    const size = file.read('file_length', PREPARE);
+    if (this.flags.flashUpdateActive) {
+      this.host.log('system.ota', LogLevel.LOG_LEVEL_ERROR, 'Firmware update is already in progress');
+      return SystemError.INVALID_STATE;
     }
-    const crcBytes = check.crc ? (check.info.endAddress - check.info.startAddress) >>> 0 : 0;
-    await this.host.spend(chips.external.readCost(crcBytes + CRC_SIZE));
-    return check;
+    if (!this.flags.updatesEnabled && !this.flags.updatesForced) {
+      this.updatesDisabled(SystemError.OTA_UPDATES_DISABLED);
+      return SystemError.OTA_UPDATES_DISABLED;
+    }
+    if (size === 0 || size > maximum) {
+      this.host.diagnose('invalid-size', formatMessage('Failed to prepare the update: file_length {size} is not between 1 and {maximum} bytes, the OTA region\'s size, so Prepare returned -1351 (OTA_INVALID_SIZE).', { size, maximum }));
+      return SystemError.OTA_INVALID_SIZE;
+    }
+    if (flags & 1) return 0;
+    // The erase always starts at the OTA region, whatever chunk_address held.
+    await this.hal.begin(this.otaStart, size, PREPARE);
+    this.startUpdate();
+    return 0;
   }
 
-  /** `HAL_FLASH_End` (`hal/src/nRF52840/ota_flash_hal.cpp:398-453` at v1.4.4). */
-  private async end(module: HalModuleResult | null): Promise<number> {
-    const check = await this.validate(module);
-    const { info } = check;
-    this.host.log('hal', LogLevel.LOG_LEVEL_INFO, `module fetched ${check.fetched ? 1 : 0}, checks=${check.checked.toString(16)}, result=${check.passed.toString(16)}`);
-    for (const line of explainValidation(check, this.session, this.otaStart)) this.host.diagnose('validation', line);
-    if (!check.fetched || check.checked !== check.passed) {
-      this.host.log('hal', LogLevel.LOG_LEVEL_WARN, 'OTA module not applied');
-      return HalUpdate.ERROR;
+  /** The offset is `chunk_address − file_address`, written from the start of the OTA region. */
+  private async save3x(file: Descriptor, chunk: Uint8Array): Promise<number> {
+    if (!this.flags.flashUpdateActive) {
+      this.host.diagnose('save-without-prepare', 'Failed to save the chunk: no update is in progress (Prepare was not called, or the update ended), so Spark_Save_Firmware_Chunk returned -210 (INVALID_STATE) and wrote nothing.');
+      return SystemError.INVALID_STATE;
     }
-    if (info.mcuTarget !== 0) {
-      // Boron has HAL_PLATFORM_NCP_UPDATABLE = 0.
-      this.host.log('hal', LogLevel.LOG_LEVEL_ERROR, `NCP module is not for this platform. module NCP: ${info.mcuTarget.toString(16)}, current NCP: 0`);
-      return HalUpdate.ERROR;
-    }
-    if (info.function === ModuleFunction.BOOTLOADER || info.function === ModuleFunction.RADIO_STACK) {
-      this.host.diagnose('not-emulated', `Failed to apply the ${info.function === ModuleFunction.BOOTLOADER ? 'bootloader' : 'radio stack'}: Device OS flashes it in place at Finish, which this emulator does not model yet; nothing was changed.`);
-      return HalUpdate.ERROR;
-    }
-    const moduleLength = (info.endAddress - info.startAddress) >>> 0;
-    const slot = this.host.slots.addPending({
-      sourceDevice: FlashDevice.SERIAL,
-      sourceAddress: this.otaStart,
-      destinationDevice: FlashDevice.INTERNAL,
-      destinationAddress: info.startAddress,
-      length: moduleLength + CRC_SIZE,
-      flags: SlotVerify.CRC | SlotVerify.DESTINATION_IS_START_ADDRESS | SlotVerify.FUNCTION,
-      moduleFunction: info.function,
-    });
-    if (slot === undefined) {
-      this.host.diagnose('slots-full', 'Failed to queue the update: all four DCT module slots already hold pending updates, so HAL_FLASH_End returned an error without a log line. Reset the device to let the bootloader apply them.');
-      return HalUpdate.ERROR;
-    }
-    return HalUpdate.APPLIED_PENDING_RESTART;
+    const offset = (file.read('chunk_address', SAVE) - file.read('file_address', SAVE)) >>> 0;
+    const res = await this.saveAt(this.otaStart + offset, file, chunk);
+    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress);
+    return res;
   }
 
-  private noteGen2Damage(chipAddress: number, size: number, outcome: ChunkOutcome): void {
-    const s = this.session;
-    s.gen2 ??= { refusedChunks: 0, refusedBytes: 0, tails: 0, firstOdd: undefined };
-    if (outcome.refused) {
-      s.gen2.refusedChunks++;
-      s.gen2.refusedBytes += size;
+  private async finish3x(flags: number, result: FinishResultArgument): Promise<number> {
+    if (!(flags & UpdateFlag.SUCCESS)) {
+      // CANCEL: ends a running update; no result, no reset.
+      if (this.flags.flashUpdateActive) this.endUpdate(false);
+      return 0;
+    }
+    if (flags & UpdateFlag.VALIDATE_ONLY) {
+      const r = this.hal.validationError(await this.hal.validate()) ?? 0;
+      writeJsonResult(result, r);
+      return r;
+    }
+    let r: number;
+    if (!this.flags.flashUpdateActive) {
+      this.host.diagnose('finish-without-prepare', 'Failed to finish the update: no update is in progress, so Spark_Finish_Firmware_Update returned -210 (INVALID_STATE) — and still scheduled a reset, as 3.x+ does for every Finish(SUCCESS).');
+      r = SystemError.INVALID_STATE;
     } else {
-      s.gen2.tails++;
-      s.gen2.firstOdd ??= { chipAddress, size };
+      const end = await this.hal.end();
+      r = end.outcome === 'error' ? end.error! : 0;
+      this.endUpdate(r >= 0);
     }
-    const odd = s.gen2.firstOdd;
-    this.host.diagnose(
-      'gen2-unaligned-write',
-      formatMessage(
-        'Failed to program the image intact: the Gen 2 unaligned-write bug (Device OS #1989, fixed by PR #2036 in 1.5.0) is switched on. {odd} with a length that is not a multiple of 4{first} got a last word made of the byte before the buffer and the chunk\'s first bytes, and {refused} ({bytes} bytes) started at an unaligned address, which the flash refused. A Boron never had this bug; on Gen 2, save chunks whose length is a multiple of 4, or update to 1.5.0.',
-        {
-          odd: count(s.gen2.tails, 'chunk'),
-          first: odd ? ` (the first: ${odd.size} bytes at ${hex(odd.chipAddress)})` : '',
-          refused: count(s.gen2.refusedChunks, 'chunk'),
-          bytes: bytes(s.gen2.refusedBytes),
-        },
-      ),
-      'gen2-unaligned-write',
-    );
+    writeJsonResult(result, r);
+    // "Keep the original Gen 2 behavior": reset whatever the result; DONT_RESET is ignored.
+    this.host.scheduleReset();
+    return r;
+  }
+
+  // ---- shared ----
+
+  /** What every version does when an update starts: LED magenta, SPARK_FLASH_UPDATE set, `begin` event. */
+  private startUpdate(): void {
+    this.flags.updatesPending = false;
+    this.host.setUpdateLed(true);
+    this.flags.flashUpdateActive = true;
+    this.host.touchUpdateTimeout();
+    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.begin);
+  }
+
+  private endUpdate(ok: boolean): void {
+    this.flags.flashUpdateActive = false;
+    this.host.systemEvent('firmware_update', ok ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed);
+    this.host.setUpdateLed(false);
+  }
+
+  private updatesDisabled(result: number): void {
+    this.host.diagnose('updates-disabled', `Failed to prepare the update: updates are disabled (System.disableUpdates()), so Spark_Prepare_For_Firmware_Update returned ${result} and erased nothing. Call System.enableUpdates() first.`);
+  }
+
+  private async saveAt(address: number, file: Descriptor, chunk: Uint8Array): Promise<number> {
+    const size = file.read('chunk_size', SAVE);
+    const res = await this.hal.update(address, this.chunkBytes(chunk, size), chunk);
+    this.host.events.emit('ota:chunk', { address, length: size, result: res });
+    return res;
   }
 
   /** The bytes Save programs: `chunk_size` of them from the buffer, even past its end as C would read. */
@@ -300,49 +275,19 @@ export class SystemUpdate {
     out.set(chunk);
     return out;
   }
-
-  private noteWrite(address: number, chipAddress: number, size: number, overData: number, mismatched: number, wrapped: boolean): void {
-    const s = this.session;
-    s.firstWrite ??= { address, chipAddress, wrapped };
-    s.bytesWritten += size;
-    if (chipAddress < this.otaStart || chipAddress + size > BoronMap.external.size) {
-      s.outsideOta += size;
-      this.host.diagnose(
-        'outside-ota',
-        formatMessage('Failed to keep the chunks inside the OTA region ({start} to 0x400000): {count} bytes were programmed outside it, first at {first}. Keep chunk_address between file_address and file_address + file_length.', {
-          start: hex(this.otaStart),
-          count: bytes(s.outsideOta),
-          first: hex(chipAddress),
-        }),
-        'outside-ota',
-      );
-    }
-    const run = s.dirtyRun;
-    if (overData === 0 && mismatched === 0) return;
-    if (run && run.chipAddress + run.length === chipAddress) {
-      run.length += size;
-      run.overData += overData;
-      run.mismatched += mismatched;
-    } else {
-      s.dirtyRun = { address, chipAddress, length: size, overData, mismatched, wrapped };
-    }
-    const r = s.dirtyRun!;
-    const why = s.prepared && s.erasedFrom === undefined ? `Begin skipped the erase because ${hex(s.prepared.fileAddress)} + ${s.prepared.fileLength} is past the 4 MB chip` : 'no Prepare erased it since it was last written';
-    const where = r.wrapped ? `${hex(r.chipAddress)} (chunk_address ${hex(r.address)}, wrapped onto the 4 MB chip)` : hex(r.chipAddress);
-    this.host.diagnose(
-      'unerased-program',
-      formatMessage('Failed to program {length} bytes at {where}: the flash there was not erased ({why}), so {overData} bytes merged with old data and {mismatched} read back different from what was written. Set file.chunk_address = 0 before Spark_Prepare_For_Firmware_Update.', {
-        length: bytes(r.length),
-        where,
-        why,
-        overData: bytes(r.overData),
-        mismatched: bytes(r.mismatched),
-      }),
-      `unerased-program@${hex(r.chipAddress)}`,
-    );
-  }
 }
 
-function newSession(): UpdateSession {
-  return { bytesWritten: 0, outsideOta: 0 };
+function fillModule(result: FinishResultArgument, check: ModuleCheck): void {
+  if (!result || result instanceof Uint8Array) return;
+  result.validity_checked = check.checked;
+  result.validity_result = check.passed;
+  result.check = check;
+}
+
+/** 3.x+: the 255-byte buffer is zeroed, then `{"r":<code>}` is written into it. */
+function writeJsonResult(result: FinishResultArgument, r: number): void {
+  if (!(result instanceof Uint8Array)) return;
+  result.fill(0, 0, Math.min(result.length, FINISH_RESULT_BUFFER_SIZE));
+  const json = Buffer.from(`{"r":${r}}`, 'latin1');
+  result.set(json.subarray(0, Math.min(json.length, result.length - 1)));
 }

@@ -61,7 +61,7 @@ describe('the thread\'s routine as first posted (no file.chunk_address = 0)', ()
       'Failed to erase the OTA region: HAL_FLASH_Begin skipped the erase because 0x202A06A8 + 5012 runs past the 4 MB external flash (the range must end at or below 0x400000), yet Spark_Prepare_For_Firmware_Update returned 0. Keep file.chunk_address at 0 (an offset into the OTA region) when calling Prepare.',
       expect.stringMatching(/^Failed to program 5,012 bytes at 0x2A06A8 \(chunk_address 0x202A06A8, wrapped onto the 4 MB chip\): the flash there was not erased \(Begin skipped the erase because 0x202A06A8 \+ 5012 is past the 4 MB chip\), so [\d,]+ bytes merged with old data and [\d,]+ read back different from what was written\. Set file\.chunk_address = 0 before Spark_Prepare_For_Firmware_Update\.$/),
       expect.stringMatching(/^Failed to validate the module at 0x289000 \(validation always reads the start of the OTA region, not where the chunks went\): it is a SYSTEM_PART \(index 1, version 1213, 602,112 bytes, platform 13\), and its CRC-32 does not match \(stored 0x[0-9A-F]+, computed 0x[0-9A-F]+\); it was already in the OTA region: this update wrote no chunk at 0x289000 \(its first chunk went to 0x2A06A8\)/),
-      'Spark_Finish_Firmware_Update returned 1 and still scheduled a reset: Device OS 1.x always restarts after Finish(SUCCESS) (system_update.cpp:386-395), so the old firmware boots again.',
+      'Spark_Finish_Firmware_Update returned 1 and still scheduled a reset: Device OS 1.2.1 always restarts after Finish(SUCCESS) (system_update.cpp:386-395), so the old firmware boots again.',
     ]);
   });
 

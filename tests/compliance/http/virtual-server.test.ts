@@ -20,7 +20,7 @@ function fetchRaw(path: string, received: { text: string }) {
 
 async function get(path: string, handlers: Parameters<typeof http.get>[1][] = []) {
   const received = { text: '' };
-  const device = deviceRunning(fetchRaw(path, received), { server: handlers.map((h) => http.get(`http://web.example${path}`, h)) });
+  const device = deviceRunning(fetchRaw(path, received), { server: handlers.map((h) => http.get(`http://web.example${path.split("?")[0]}`, h)) });
   await device.runUntil('DONE');
   return { received: received.text, device };
 }

@@ -7,10 +7,10 @@ import {
   gen3PrefixOffset,
   ModuleFlag,
   ModuleFunction,
-  parseModule,
   PLATFORM_BORON,
   type ModulePrefix,
 } from '../../../src/ota/module-format';
+import { parseModule } from '../../../src/ota/module-file';
 import { corrupt, thrown } from './fixtures';
 
 const u16 = (bytes: Uint8Array, at: number) => new DataView(bytes.buffer, bytes.byteOffset).getUint16(at, true);
@@ -139,7 +139,7 @@ describe('errors', () => {
   it('refuses a 10-byte file as MODULE_TRUNCATED', () => {
     const error = thrown(() => parseModule(new Uint8Array(10)));
     expect(error.code).toBe('MODULE_TRUNCATED');
-    expect(error.message).toBe('Failed to parse module: 10 bytes is shorter than a 24-byte prefix and a 4-byte CRC. Pass the whole .bin file.');
+    expect(error.message).toBe('Failed to parse module: 10 bytes is shorter than a 24-byte prefix, a 36-byte suffix and a 4-byte CRC. Pass the whole .bin file.');
   });
 
   it('refuses a module missing its last 100 bytes as MODULE_LENGTH', () => {
@@ -147,7 +147,7 @@ describe('errors', () => {
     const error = thrown(() => parseModule(image.subarray(0, 5012 - 100)));
     expect(error.code).toBe('MODULE_LENGTH');
     expect(error.message).toBe(
-      'Failed to parse module: its prefix says it spans 0xD4000 to 0xD5390 (5008 bytes plus a 4-byte CRC), but the file has 4912 bytes. The file is truncated or not a Particle module.',
+      'Failed to parse module: its prefix says it spans 0xD4000 to 0xD5390 (5008 bytes plus a 4-byte CRC), but the file has 4912 bytes. The file is truncated.',
     );
   });
 

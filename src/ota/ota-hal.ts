@@ -1,0 +1,314 @@
+import type { EventBus } from '../sim/events';
+import { LogLevel } from '../sim/log-format';
+import { bytes, count, formatMessage, hex } from '../sim/messages';
+import { BoronMap, decodeQspiAddress } from '../hal/boron-flash';
+import { applySlot } from './bootloader';
+import { FlashDevice, SlotVerify, type DctModuleSlots } from './dct-slots';
+import { explainValidation, type UpdateSession } from './explain';
+import { updateGen2Unaligned, updateGen3, type ChunkOutcome } from './flash-update';
+import { CRC_SIZE, ModuleFlag, ModuleFunction } from './module-format';
+import type { DeviceOsProfile } from './profiles';
+import { fetchModule, Validation, type Chips, type ModuleCheck } from './validation';
+
+/** `SYSTEM_ERROR_*` codes the OTA path returns from 2.x on (`services/inc/system_error.h` at v2.0.1 and v6.2.0). */
+export const SystemError = {
+  UNKNOWN: -100,
+  INVALID_STATE: -210,
+  FLASH_IO: -219,
+  NO_MEMORY: -260,
+  OTA_MODULE_NOT_FOUND: -1300,
+  OTA_UNSUPPORTED_MODULE: -1310,
+  OTA_VALIDATION_FAILED: -1320,
+  OTA_INTEGRITY_CHECK_FAILED: -1330,
+  OTA_DEPENDENCY_CHECK_FAILED: -1340,
+  OTA_INVALID_ADDRESS: -1350,
+  OTA_INVALID_SIZE: -1351,
+  OTA_INVALID_PLATFORM: -1360,
+  OTA_UPDATES_DISABLED: -1380,
+} as const;
+
+/** What `HAL_FLASH_End` did with the module in the OTA region. */
+export interface HalEnd {
+  check: ModuleCheck;
+  /** `pending-restart`: queued in a DCT slot; `applied`: flashed already (a 1.x bootloader); else the error. */
+  outcome: 'pending-restart' | 'applied' | 'error';
+  /** The SYSTEM_ERROR code 2.x+ returns for the error (1.x reports only HAL_UPDATE_ERROR). */
+  error?: number;
+}
+
+/** What the OTA HAL needs from its device. */
+export interface OtaHalHost {
+  readonly chips: Chips;
+  readonly slots: DctModuleSlots;
+  readonly profile: DeviceOsProfile;
+  readonly events: EventBus;
+  spend(micros: number): Promise<void>;
+  log(category: string, level: number, message: string): void;
+  /** Explain a cause in plain words; a later report with the same `key` replaces the earlier one. */
+  diagnose(code: string, message: string, key?: string): void;
+}
+
+export interface OtaHalOptions {
+  /** Program OTA chunks as Gen 2 did before v1.5.0 (Device OS #1989): odd-sized chunks corrupt the image. */
+  gen2UnalignedWriteBug?: boolean;
+  /** What sits in RAM just before a chunk buffer that starts a block of its own (stack garbage). */
+  stackByte?: () => number;
+}
+
+/**
+ * The nRF52840 OTA HAL (`hal/src/nRF52840/ota_flash_hal.cpp`, `platform/MCU/nRF52840/src/
+ * flash_mal.c`): Begin erases, Update programs, End validates and queues or applies — with each
+ * version's log lines and results. It remembers what this boot's update did, to explain failures.
+ */
+export class OtaHal {
+  session: UpdateSession = newSession();
+
+  constructor(
+    private readonly host: OtaHalHost,
+    private readonly options: OtaHalOptions = {},
+  ) {}
+
+  private get otaStart(): number {
+    return this.host.profile.otaRegion.start;
+  }
+
+  private get category(): string {
+    // 37823ce2d (v2.0.0-alpha.1) moved the OTA HAL's logs from `hal` to `hal.ota`.
+    return this.host.profile.updateApi === '1.x' ? 'hal' : 'hal.ota';
+  }
+
+  /**
+   * `HAL_FLASH_Begin` → `FLASH_EraseMemory(FLASH_SERIAL, …)` (`flash_mal.c:665-675,45-105` at
+   * v1.4.4): erases ceil(length / 4 KB) sectors from the sector holding `address`, but only when
+   * `address + length − 1 <= 0x400000`; otherwise it erases nothing and still reports success.
+   */
+  async begin(address: number, length: number, caller: string): Promise<boolean> {
+    this.session = newSession();
+    this.session.prepared = { fileAddress: address, fileLength: length };
+    if (this.host.profile.beginFreesPendingSlots) for (const slot of this.host.slots.pending()) this.host.slots.free(slot.index);
+    const end = (address + length - 1) >>> 0;
+    const erase = length > 0 && end <= BoronMap.external.size;
+    this.session.erasedFrom = erase ? address : undefined;
+    this.host.events.emit('ota:begin', { fileAddress: address, fileLength: length, erased: erase });
+    if (!erase) {
+      if (length > 0) {
+        this.host.diagnose(
+          'erase-skipped',
+          formatMessage(
+            'Failed to erase the OTA region: HAL_FLASH_Begin skipped the erase because {address} + {length} runs past the 4 MB external flash (the range must end at or below 0x400000), yet {caller} returned 0. Keep file.chunk_address at 0 (an offset into the OTA region) when calling Prepare.',
+            { address: hex(address), length, caller },
+          ),
+        );
+      }
+      return true;
+    }
+    const external = this.host.chips.external;
+    const sector = BoronMap.sectorSize;
+    const sectors = Math.ceil(length / sector);
+    let cost = 0;
+    for (let i = 0; i < sectors; i++) cost += external.erase(decodeQspiAddress(Math.floor(address / sector) * sector + i * sector).chipAddress, sector);
+    this.host.events.emit('flash:erase', { chip: 'external', address: decodeQspiAddress(address).chipAddress, length: sectors * sector });
+    await this.host.spend(cost);
+    return true;
+  }
+
+  /** `HAL_FLASH_Update`: program `data` at a raw external-flash address; no range check at any layer. */
+  async update(address: number, data: Uint8Array, chunk: Uint8Array): Promise<number> {
+    const { chipAddress, wrapped } = decodeQspiAddress(address);
+    const external = this.host.chips.external;
+    const outcome = this.options.gen2UnalignedWriteBug ? updateGen2Unaligned(external, chipAddress, data, this.byteBefore(chunk)) : updateGen3(external, chipAddress, data);
+    const { overData, mismatched } = outcome;
+    this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: data.length, overData, mismatched });
+    this.noteWrite(address, chipAddress, data.length, overData, mismatched, wrapped);
+    if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, data.length, outcome);
+    await this.host.spend(outcome.costMicros);
+    return 0;
+  }
+
+  /** `HAL_FLASH_OTA_Validate` / `fetch_module` on the OTA region, as End runs it. */
+  async validate(): Promise<ModuleCheck> {
+    const { chips, profile } = this.host;
+    const check = fetchModule(chips, profile.otaRegion, profile.moduleBounds, true, Validation.INTEGRITY | Validation.DEPENDENCIES_FULL);
+    this.session.lastCheck = check;
+    const crcBytes = check.crc ? (check.info.endAddress - check.info.startAddress) >>> 0 : 0;
+    await this.host.spend(chips.external.readCost(crcBytes + CRC_SIZE));
+    return check;
+  }
+
+  /** The SYSTEM_ERROR code 2.x+ gives a validation that did not pass (`v2.0.1:ota_flash_hal.cpp:406-426`). */
+  validationError(check: ModuleCheck): number | undefined {
+    if (!check.fetched) return SystemError.OTA_MODULE_NOT_FOUND;
+    const failed = check.checked & ~check.passed;
+    if (failed === 0) return undefined;
+    if (failed & Validation.INTEGRITY) return SystemError.OTA_INTEGRITY_CHECK_FAILED;
+    if (failed & (Validation.DEPENDENCIES | Validation.DEPENDENCIES_FULL)) return SystemError.OTA_DEPENDENCY_CHECK_FAILED;
+    if (failed & Validation.RANGE) return SystemError.OTA_INVALID_ADDRESS;
+    if (failed & Validation.PLATFORM) return SystemError.OTA_INVALID_PLATFORM;
+    return SystemError.OTA_VALIDATION_FAILED;
+  }
+
+  /**
+   * `HAL_FLASH_End` (`v1.4.4:ota_flash_hal.cpp:398-453`, `v2.0.1:434-608`): validate, log, then
+   * queue the module in a DCT slot (or, for a 1.x bootloader, flash it in place now).
+   */
+  async end(): Promise<HalEnd> {
+    const check = await this.validate();
+    const { info } = check;
+    const error = this.validationError(check);
+    this.logValidation(check, error);
+    for (const line of explainValidation(check, this.session, this.otaStart)) this.host.diagnose('validation', line);
+    if (error !== undefined) return { check, outcome: 'error', error };
+    const log = (level: number, message: string) => this.host.log(this.category, level, message);
+    if (this.category === 'hal.ota') log(LogLevel.LOG_LEVEL_INFO, `Applying module; type: ${info.function}; index: ${info.index}; version: ${info.version}`);
+    if (info.mcuTarget !== 0) {
+      // Boron has HAL_PLATFORM_NCP_UPDATABLE = 0.
+      log(LogLevel.LOG_LEVEL_ERROR, 'NCP module is not updatable on this platform');
+      return { check, outcome: 'error', error: SystemError.OTA_UNSUPPORTED_MODULE };
+    }
+    const moduleLength = (info.endAddress - info.startAddress) >>> 0;
+    if (info.function === ModuleFunction.BOOTLOADER && this.host.profile.updateApi === '1.x') return this.flashBootloader(check, moduleLength);
+    if (info.function === ModuleFunction.RADIO_STACK && !(info.flags & ModuleFlag.DROP_MODULE_INFO)) {
+      // platform_radio_stack_update_module accepts only modules built without their header (`v1.4.4:platform_radio_stack.cpp:69-88`).
+      this.host.diagnose('radio-stack-flags', 'Failed to apply the radio stack: its module flags lack DROP_MODULE_INFO (0x01), which Device OS requires of a SoftDevice module, so it was refused without a log line.');
+      return { check, outcome: 'error', error: SystemError.OTA_UNSUPPORTED_MODULE };
+    }
+    const slot = this.host.slots.addPending({
+      sourceDevice: FlashDevice.SERIAL,
+      sourceAddress: this.otaStart,
+      destinationDevice: FlashDevice.INTERNAL,
+      destinationAddress: info.startAddress,
+      length: moduleLength + CRC_SIZE,
+      flags: SlotVerify.CRC | SlotVerify.DESTINATION_IS_START_ADDRESS | SlotVerify.FUNCTION,
+      moduleFunction: info.function,
+    });
+    if (slot === undefined) {
+      if (this.category === 'hal.ota') {
+        log(LogLevel.LOG_LEVEL_ERROR, 'No module slot available');
+        log(LogLevel.LOG_LEVEL_ERROR, 'Unable to apply module');
+      }
+      this.host.diagnose('slots-full', 'Failed to queue the update: all four DCT module slots already hold pending updates. Reset the device to let the bootloader apply them.');
+      return { check, outcome: 'error', error: SystemError.NO_MEMORY };
+    }
+    return { check, outcome: 'pending-restart' };
+  }
+
+  private logValidation(check: ModuleCheck, error: number | undefined): void {
+    const log = (level: number, message: string) => this.host.log(this.category, level, message);
+    if (this.category === 'hal') {
+      log(LogLevel.LOG_LEVEL_INFO, `module fetched ${check.fetched ? 1 : 0}, checks=${check.checked.toString(16)}, result=${check.passed.toString(16)}`);
+      if (error !== undefined) log(LogLevel.LOG_LEVEL_WARN, 'OTA module not applied');
+      return;
+    }
+    if (!check.fetched) return log(LogLevel.LOG_LEVEL_ERROR, 'Unable to fetch module');
+    const { info } = check;
+    log(LogLevel.LOG_LEVEL_INFO, `Validating module; type: ${info.function}; index: ${info.index}; version: ${info.version}`);
+    const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+    if (error !== undefined) log(LogLevel.LOG_LEVEL_ERROR, `Validation failed; result: 0x${hex2(check.passed)}; checked: 0x${hex2(check.checked)}`);
+  }
+
+  /**
+   * 1.x `flash_bootloader` (`v1.4.4:ota_flash_hal.cpp:346-382`, `bootloader.cpp:153-162`): copy the
+   * bootloader from the OTA region over 0xF4000 now, checking it first exactly as the bootloader
+   * checks a slot. A refused copy leaves the old bootloader and returns HAL_UPDATE_ERROR.
+   */
+  private async flashBootloader(check: ModuleCheck, moduleLength: number): Promise<HalEnd> {
+    const slot = {
+      index: 0,
+      magic: 0,
+      sourceDevice: FlashDevice.SERIAL,
+      sourceAddress: this.otaStart,
+      destinationDevice: FlashDevice.INTERNAL,
+      destinationAddress: BoronMap.internal.bootloader.start,
+      length: moduleLength + CRC_SIZE,
+      flags: SlotVerify.CRC | SlotVerify.DESTINATION_IS_START_ADDRESS | SlotVerify.FUNCTION,
+      moduleFunction: ModuleFunction.BOOTLOADER,
+    };
+    const outcome = applySlot(this.host.chips, slot);
+    await this.host.spend(outcome.costMicros);
+    if (!outcome.applied) {
+      this.host.diagnose('bootloader-refused', `Failed to flash the bootloader in place: ${outcome.why}. The old bootloader was left untouched.`);
+      return { check, outcome: 'error', error: SystemError.OTA_UNSUPPORTED_MODULE };
+    }
+    this.host.diagnose('bootloader-flashed', `Flashed the bootloader in place at Finish: copied ${bytes(slot.length)} bytes from external ${hex(slot.sourceAddress)} to internal 0xF4000 after checking it (1.x does this at once, not at the next boot).`);
+    return { check, outcome: 'applied' };
+  }
+
+  /** The byte before the chunk in RAM: the buffer's own when the chunk is a view into it, else stack garbage. */
+  private byteBefore(chunk: Uint8Array): number {
+    if (chunk.byteOffset > 0) return new Uint8Array(chunk.buffer, chunk.byteOffset - 1, 1)[0];
+    return this.options.stackByte?.() ?? 0;
+  }
+
+  private noteWrite(address: number, chipAddress: number, size: number, overData: number, mismatched: number, wrapped: boolean): void {
+    const s = this.session;
+    s.firstWrite ??= { address, chipAddress, wrapped };
+    s.bytesWritten += size;
+    const ota = this.host.profile.otaRegion;
+    if (chipAddress < ota.start || chipAddress + size > ota.end) {
+      s.outsideOta += size;
+      this.host.diagnose(
+        'outside-ota',
+        formatMessage('Failed to keep the chunks inside the OTA region ({start} to {end}): {count} bytes were programmed outside it, first at {first}. Keep chunk_address between file_address and file_address + file_length.', {
+          start: hex(ota.start),
+          end: hex(ota.end),
+          count: bytes(s.outsideOta),
+          first: hex(chipAddress),
+        }),
+        'outside-ota',
+      );
+    }
+    if (overData === 0 && mismatched === 0) return;
+    const run = s.dirtyRun;
+    if (run && run.chipAddress + run.length === chipAddress) {
+      run.length += size;
+      run.overData += overData;
+      run.mismatched += mismatched;
+    } else {
+      s.dirtyRun = { address, chipAddress, length: size, overData, mismatched, wrapped };
+    }
+    const r = s.dirtyRun!;
+    const why = s.prepared && s.erasedFrom === undefined ? `Begin skipped the erase because ${hex(s.prepared.fileAddress)} + ${s.prepared.fileLength} is past the 4 MB chip` : 'no Prepare erased it since it was last written';
+    const where = r.wrapped ? `${hex(r.chipAddress)} (chunk_address ${hex(r.address)}, wrapped onto the 4 MB chip)` : hex(r.chipAddress);
+    this.host.diagnose(
+      'unerased-program',
+      formatMessage('Failed to program {length} bytes at {where}: the flash there was not erased ({why}), so {overData} bytes merged with old data and {mismatched} read back different from what was written. Set file.chunk_address = 0 before Spark_Prepare_For_Firmware_Update.', {
+        length: bytes(r.length),
+        where,
+        why,
+        overData: bytes(r.overData),
+        mismatched: bytes(r.mismatched),
+      }),
+      `unerased-program@${hex(r.chipAddress)}`,
+    );
+  }
+
+  private noteGen2Damage(chipAddress: number, size: number, outcome: ChunkOutcome): void {
+    const s = this.session;
+    s.gen2 ??= { refusedChunks: 0, refusedBytes: 0, tails: 0 };
+    if (outcome.refused) {
+      s.gen2.refusedChunks++;
+      s.gen2.refusedBytes += size;
+    } else {
+      s.gen2.tails++;
+      s.gen2.firstOdd ??= { chipAddress, size };
+    }
+    const odd = s.gen2.firstOdd;
+    this.host.diagnose(
+      'gen2-unaligned-write',
+      formatMessage(
+        "Failed to program the image intact: the Gen 2 unaligned-write bug (Device OS #1989, fixed by PR #2036 in 1.5.0) is switched on. {odd} with a length that is not a multiple of 4{first} got a last word made of the byte before the buffer and the chunk's first bytes, and {refused} ({bytes} bytes) started at an unaligned address, which the flash refused. A Boron never had this bug; on Gen 2, save chunks whose length is a multiple of 4, or update to 1.5.0.",
+        {
+          odd: count(s.gen2.tails, 'chunk'),
+          first: odd ? ` (the first: ${odd.size} bytes at ${hex(odd.chipAddress)})` : '',
+          refused: count(s.gen2.refusedChunks, 'chunk'),
+          bytes: bytes(s.gen2.refusedBytes),
+        },
+      ),
+      'gen2-unaligned-write',
+    );
+  }
+}
+
+function newSession(): UpdateSession {
+  return { bytesWritten: 0, outsideOta: 0 };
+}
