@@ -1,5 +1,5 @@
 import { http } from 'msw';
-import { buildModule, defineSketch, VirtualBoron, wireResponse, type Descriptor, type SketchApi, type VirtualBoronOptions } from '../src/index';
+import { buildModule, defineSketch, VirtualBoron, wireResponse, type Descriptor, type DeviceOsVersion, type FinishResultArgument, type SketchApi, type VirtualBoronOptions } from '../src/index';
 
 let sketches = 0;
 
@@ -24,10 +24,10 @@ export function deviceRunning(body: (api: SketchApi) => Promise<void>, options: 
 /** msw handler serving `image` at `url` with a plain 200. */
 export const serve = (url: string, image: Uint8Array) => http.get(url, () => wireResponse(image, { headers: [['Content-Type', 'application/octet-stream']] }));
 
-/** A valid 1.4.4 user part for an app that prints `banner`. */
-export function appImage(banner: string, size = 4096): Uint8Array {
+/** A valid user part (built against `deviceOs`) for an app that prints `banner`. */
+export function appImage(banner: string, size = 4096, deviceOs: DeviceOsVersion = '1.4.4'): Uint8Array {
   const sketch = defineSketch(({ Serial }) => ({ setup: () => void Serial.println(banner) }), { name: `app ${++sketches} ${banner}`, systemMode: 'MANUAL' });
-  return buildModule({ sketch, size, deviceOs: '1.4.4' });
+  return buildModule({ sketch, size, deviceOs });
 }
 
 /** The message part of every log line (after `[category] LEVEL: `) in order. */
@@ -42,4 +42,39 @@ export function firmwareFile(FileTransfer: SketchApi['FileTransfer'], fields: Fi
   file.store = FileTransfer.Store.FIRMWARE;
   for (const [name, value] of Object.entries(fields) as [keyof FirmwareFields, number][]) file[name] = value;
   return file;
+}
+
+export interface OtaDeviceOptions {
+  deviceOs?: DeviceOsVersion;
+  systemMode?: 'AUTOMATIC' | 'MANUAL';
+  /** Finish's third argument. */
+  result?: FinishResultArgument;
+  after?: (api: SketchApi) => Promise<void>;
+}
+
+/** Write `image` to the OTA region through Prepare/Save in 256-byte chunks, then Finish with `flags`; record what each call returned. */
+export function otaDevice(image: Uint8Array, flags: number, options: OtaDeviceOptions = {}) {
+  const seen: { prepare?: number; saves: number[]; result?: number; events: number[]; finishMs?: number } = { saves: [], events: [] };
+  const device = deviceRunning(
+    async (api) => {
+      const { FileTransfer, System, millis, Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
+      System.on('firmware_update', (_e, param) => seen.events.push(param));
+      const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
+      seen.prepare = await Spark_Prepare_For_Firmware_Update(file, 0, null);
+      file.chunk_address = file.file_address;
+      for (let at = 0; at < image.length; at += 256) {
+        const chunk = image.subarray(at, at + 256);
+        file.chunk_size = chunk.length;
+        seen.saves.push(await Spark_Save_Firmware_Chunk(file, chunk, null));
+        file.chunk_address += file.chunk_size;
+      }
+      const before = millis();
+      seen.result = await Spark_Finish_Firmware_Update(file, flags, options.result ?? null);
+      seen.finishMs = millis() - before;
+      api.Serial.println(`FINISHED ${seen.result}`);
+      await options.after?.(api);
+    },
+    { systemMode: options.systemMode ?? 'MANUAL', deviceOs: options.deviceOs },
+  );
+  return { device, seen };
 }

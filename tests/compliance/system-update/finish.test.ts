@@ -2,35 +2,8 @@
  * Spark_Finish_Firmware_Update, 1.x (`system_update.cpp:369-406` at v1.4.4; reference note §1.4,
  * §1.5, §2.4) over HAL_FLASH_End and `fetch_module`.
  */
-import { buildModule, ModuleFunction, UpdateFlag, type HalModuleResult, type SketchApi, type VirtualBoron } from '../../../src/index';
-import { appImage, deviceRunning, firmwareFile, logMessages } from '../../helpers';
-
-/** Write `image` to the OTA region through Prepare/Save, then call Finish with `flags`; record what it returned. */
-function otaDevice(image: Uint8Array, flags: number, options: { systemMode?: 'AUTOMATIC' | 'MANUAL'; module?: HalModuleResult; after?: (api: SketchApi) => Promise<void> } = {}) {
-  const seen: { result?: number; events: number[]; finishMs?: number } = { events: [] };
-  const device = deviceRunning(
-    async (api) => {
-      const { FileTransfer, System, millis, Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
-      System.on('firmware_update', (_e, param) => seen.events.push(param));
-      const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
-      await Spark_Prepare_For_Firmware_Update(file, 0, null);
-      file.chunk_address = file.file_address;
-      for (let at = 0; at < image.length; at += 256) {
-        const chunk = image.subarray(at, at + 256);
-        file.chunk_size = chunk.length;
-        await Spark_Save_Firmware_Chunk(file, chunk, null);
-        file.chunk_address += file.chunk_size;
-      }
-      const before = millis();
-      seen.result = await Spark_Finish_Firmware_Update(file, flags, options.module ?? null);
-      seen.finishMs = millis() - before;
-      api.Serial.println(`FINISHED ${seen.result}`);
-      await options.after?.(api);
-    },
-    { systemMode: options.systemMode ?? 'MANUAL' },
-  );
-  return { device, seen };
-}
+import { buildModule, ModuleFunction, UpdateFlag, type HalModuleResult, type VirtualBoron } from '../../../src/index';
+import { appImage, logMessages, otaDevice } from '../../helpers';
 
 const halLines = (device: VirtualBoron) => logMessages(device, 'hal');
 
@@ -108,7 +81,7 @@ describe('Spark_Finish_Firmware_Update (1.x)', () => {
     const image = appImage('VALIDATE');
     image[100] ^= 0xff;
     const module: HalModuleResult = { validity_checked: 0, validity_result: 0 };
-    const { device, seen } = otaDevice(image, UpdateFlag.SUCCESS | UpdateFlag.VALIDATE_ONLY, { module });
+    const { device, seen } = otaDevice(image, UpdateFlag.SUCCESS | UpdateFlag.VALIDATE_ONLY, { result: module });
     await device.runUntil('DONE');
     expect(seen.result).toBe(0);
     expect({ checked: module.validity_checked, result: module.validity_result }).toEqual({ checked: 0x5e, result: 0x5c });
