@@ -12,7 +12,7 @@ import { applyPendingSlots } from '../ota/bootloader';
 import { DctModuleSlots } from '../ota/dct-slots';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
 import { explainValidation } from '../ota/explain';
-import { ModuleFunction, moduleFunctionName, type ModulePrefix } from '../ota/module-format';
+import { ModuleFunction, moduleFunctionName, PLATFORM_BORON, type ModulePrefix } from '../ota/module-format';
 import { profileForSystemVersion, PROFILES, systemVersionOf, type DeviceOsProfile, type DeviceOsVersion } from '../ota/profiles';
 import { parseModule } from '../ota/module-file';
 import { SystemUpdate, type SystemUpdateHost, type UpdateFlags } from '../ota/system-update';
@@ -35,6 +35,11 @@ export interface VirtualBoronOptions {
   deviceOs?: DeviceOsVersion;
   /** The app installed at the factory: a sketch (built into a user part for you) or a user-part image. */
   app?: Sketch | Uint8Array;
+  /**
+   * Modules to install over the factory ones — real Particle binaries (a bootloader, radio stack,
+   * system part or user part) or built ones — each written where its prefix says it starts.
+   */
+  modules?: Uint8Array[];
   /** The web: msw handlers answer every HTTP request the device makes. */
   server?: readonly RequestHandler[];
   link?: LinkModel;
@@ -300,8 +305,16 @@ export class VirtualBoron {
       buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs, size: 16 * 1024 }),
       options.app instanceof Uint8Array ? options.app : buildModule({ sketch: options.app ?? IDLE_APP, deviceOs }),
     ];
-    // Each image goes where its prefix says it starts, as the factory flashes it.
-    for (const image of images) this.flash.internal.load(parseModule(image).startAddress, image);
+    // Each image goes where its prefix says it starts, as the factory (or a programmer) flashes it.
+    for (const image of [...images, ...(options.modules ?? [])]) {
+      const module = parseModule(image);
+      if (module.platformId !== PLATFORM_BORON) {
+        throw new EmulatorError('MODULE_PLATFORM', 'Failed to install a {fn} module: it is for platform {platform}, not the Boron ({boron}).', { fn: module.functionName, platform: module.platformId, boron: PLATFORM_BORON });
+      }
+      this.flash.internal.load(module.startAddress, image);
+    }
+    const installed = profileForSystemVersion(this.systemModuleVersion());
+    if (installed) this.running = installed;
     if (options.otaRegion) this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
   }
 
@@ -425,8 +438,14 @@ export class VirtualBoron {
   }
 
   /** `Spark_Idle_Events`: between loop() turns and inside delay(); a pending reset happens here. */
+  /**
+   * `Spark_Idle_Events` → `system_shutdown_if_needed` (`system_update.cpp:345-367` at v1.4.4): a
+   * pending reset emits the `reset` event, then resets (without SYSTEM_THREAD, at once).
+   */
   private async idleEvents(): Promise<void> {
-    if (this.resetPending) await this.resetNow(this.profile.otaResetReason);
+    if (!this.resetPending) return;
+    this.dispatchSystemEvent('reset', 0);
+    await this.resetNow(this.profile.otaResetReason);
   }
 
   // ---- the sketch's world ----

@@ -1,6 +1,6 @@
 /** Booting: which app runs, and what happens when the installed one cannot. */
-import { buildModule, ModuleFunction, VirtualBoron } from '../../src/index';
-import { appImage, deviceRunning } from '../helpers';
+import { buildModule, ModuleFunction, UpdateFlag, VirtualBoron } from '../../src/index';
+import { appImage, deviceRunning, otaDevice } from '../helpers';
 
 describe('boot', () => {
   it('runs the sketch an image was built from, and reports the installed modules', async () => {
@@ -54,5 +54,45 @@ describe('boot', () => {
     expect(seen).toHaveLength(1);
     expect(device.trace.filter((e) => e.type === 'device:boot')).toHaveLength(2);
     expect(device.trace.find((e) => e.type === 'device:reset')).toMatchObject({ reason: 20, reasonName: 'PIN_RESET' });
+  });
+});
+
+describe('installing modules and watching the system', () => {
+  it('installs given modules where their prefixes say and boots reporting their versions and Device OS profile', async () => {
+    const modules = [
+      buildModule({ function: ModuleFunction.BOOTLOADER, deviceOs: '2.0.1', size: 4096 }),
+      buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs: '2.0.1', size: 32 * 1024 }),
+      appImage('ON 2.0.1', 2048, '2.0.1'),
+    ];
+    const device = new VirtualBoron({ deviceOs: '1.4.4', modules }).powerOn();
+    await device.runUntil('ON 2.0.1');
+    expect(device.modules().map((m) => [m.region, m.version])).toEqual([
+      ['bootloader', 1005],
+      ['system-part1', 2011],
+      ['user-part', 6],
+      ['radio-stack', 202],
+    ]);
+    expect(device.profile.version).toBe('2.0.1');
+  });
+
+  it('refuses to install a module for another platform', () => {
+    const photon = buildModule({ function: ModuleFunction.USER_PART, platformId: 6, version: 3, size: 1024 });
+    expect(() => new VirtualBoron({ modules: [photon] })).toThrow('Failed to install a USER_PART module: it is for platform 6, not the Boron (13).');
+  });
+
+  it('tells System.on handlers about firmware_update, reset_pending and reset, and shows the update on the LED', async () => {
+    const events: string[] = [];
+    const led: string[] = [];
+    const { device } = otaDevice(appImage('NEXT', 600), UpdateFlag.SUCCESS, {
+      after: async ({ delay }) => {
+        await delay(1);
+      },
+    });
+    device.on('system:event', (e) => events.push(`${e.event} ${e.param}`));
+    device.on('ota:begin', () => led.push(device.led.color));
+    device.on('ota:finish', () => led.push(device.led.color));
+    await device.runUntil('NEXT');
+    expect(events).toEqual(['firmware_update 0', 'firmware_update 2', 'firmware_update 2', 'firmware_update 2', 'firmware_update -1', 'reset_pending 0', 'reset 0']);
+    expect(led).toEqual(['magenta', 'cyan']);
   });
 });
