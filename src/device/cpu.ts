@@ -56,6 +56,15 @@ export class Cpu {
     const gen = this.generation;
     const target = this.clock.nowMicros + Math.round(this.debt + micros);
     this.debt = 0;
+    // The common case — nothing due before the target, nothing outside pending — needs no waiting.
+    const run = this.run;
+    if (run && target < run.stopAt && !this.external.busy && !this.interruptHandler && !(run.until?.() ?? false)) {
+      const due = this.clock.nextDueMicros();
+      if (due === undefined || due > target) {
+        this.clock.advanceTo(target);
+        if (!this.runIsOver()) return;
+      }
+    }
     for (;;) {
       const run = this.run;
       if (run && !this.runIsOver()) {

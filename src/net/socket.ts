@@ -57,21 +57,19 @@ export class VirtualSocket {
     return this.queued;
   }
 
-  /** Take up to `max` bytes from the receive queue (lwIP `recv`). */
-  recv(max: number): Uint8Array {
+  /** Move up to `max` bytes from the receive queue into `target` at `at` (lwIP `recv`); returns how many. */
+  recvInto(target: Uint8Array, at: number, max: number): number {
     const n = Math.min(max, this.queued);
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
+    for (let copied = 0; copied < n; ) {
       const head = this.queue[0];
-      const take = Math.min(head.length, n - at);
-      out.set(head.subarray(0, take), at);
-      at += take;
+      const take = Math.min(head.length, n - copied);
+      target.set(head.subarray(0, take), at + copied);
+      copied += take;
       if (take === head.length) this.queue.shift();
       else this.queue[0] = head.subarray(take);
     }
     this.queued -= n;
-    return out;
+    return n;
   }
 
   /** Device → server: the bytes reach the server when the link says. */

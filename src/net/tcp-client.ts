@@ -113,10 +113,8 @@ export class TCPClient {
     if (this.offset >= this.total) this.offset = this.total = 0;
     const socket = this.socket;
     if (socket && this.total < TCPCLIENT_BUF_MAX_SIZE) {
-      const got = socket.recv(TCPCLIENT_BUF_MAX_SIZE - this.total);
-      if (got.length > 0) {
-        this.buffer.set(got, this.total);
-        this.total += got.length;
+      if (socket.queuedBytes > 0) {
+        this.total += socket.recvInto(this.buffer, this.total, TCPCLIENT_BUF_MAX_SIZE - this.total);
       } else if (socket.finReceived || socket.resetReceived || socket.closed) {
         // recv returned 0 with an error other than EAGAIN: a FIN counts (lwIP returns 0, errno ENOTCONN).
         this.ctx.log('wiring', LogLevel.LOG_LEVEL_ERROR, `recv error = ${socket.resetReceived ? ECONNRESET : ENOTCONN}`);
