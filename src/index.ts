@@ -17,6 +17,7 @@ export { DEVICE_OS_VERSIONS, PROFILES, type DeviceOsVersion, type DeviceOsProfil
 export { BoronMap } from './hal/boron-flash';
 export { NorFlash, type NorFlashGeometry, type NorFlashTiming, type NorFlashStats, type FlashOperation } from './hal/nor-flash';
 export { recordedLink, parametricLink, idealLink, type LinkModel, type RecordedSchedule, type ParametricLinkOptions } from './net/link';
+export { LINK_PROFILES, FORUM_SCHEDULE, type LinkProfileName } from './net/link-profiles';
 export { wireResponse, type WireResponseInit } from './net/wire-response';
 export type { TCPClient } from './net/tcp-client';
 export { LogLevel } from './sim/log-format';

@@ -5,7 +5,7 @@
  * that the thread's Chunk addr lines reveal (reference: forum-reproduction.md).
  */
 import { http } from 'msw';
-import { buildModule, ModuleFunction, recordedLink, VirtualBoron, wireResponse, type LinkModel, type RecordedSchedule } from '../../src/index';
+import { buildModule, ModuleFunction, VirtualBoron, wireResponse, type LinkModel, type LinkProfileName } from '../../src/index';
 import { otaTestSketch, simpleApp } from './sketches';
 
 export const FIRMWARE_URL = 'http://mydomain.com/firmware/simple.bin';
@@ -26,25 +26,6 @@ export const THREAD_HEADERS: [string, string][] = [
   ['Content-Type', 'application/octet-stream'],
 ];
 
-/**
- * The thread's arrival schedule: DNS + handshake ≈ 389 ms; then 5317 bytes in bursts of 960 (the
- * first holds the header), the last two back to back — the 79, 128×4, 64, … pattern. Times are
- * from the request reaching the server, fitted to the thread's log (19635, 19679, 19780, 19881,
- * 20034 ms for each group's first line).
- */
-export const THREAD_SCHEDULE: RecordedSchedule = {
-  dnsMs: 192,
-  connectMs: 197,
-  uplinkMs: 97,
-  downlink: [
-    { atMs: 395.5, bytes: 960 },
-    { atMs: 453.3, bytes: 960 },
-    { atMs: 554.3, bytes: 960 },
-    { atMs: 655.3, bytes: 960 },
-    { atMs: 808.3, bytes: 1477 },
-  ],
-};
-
 /** The image that last went through the OTA region: a 1.2.1 system part from a cloud update. */
 export const staleSystemPart = (): Uint8Array => buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs: '1.2.1', size: 602_112, fillSeed: 'system-part1 1.2.1' });
 
@@ -55,8 +36,8 @@ export interface ForumOptions {
   /** Run the thread's fixed routine (file.chunk_address = 0 before Prepare). */
   fixed: boolean;
   seed?: number;
-  /** Another link instead of the thread's recorded arrival schedule. */
-  link?: LinkModel;
+  /** Another link instead of the thread's recorded arrival schedule ('forum'). */
+  link?: LinkModel | LinkProfileName;
   /** Write chunks as Gen 2 did before 1.5.0 (Device OS #1989). */
   gen2UnalignedWriteBug?: boolean;
 }
@@ -68,7 +49,7 @@ export function forumDevice(options: ForumOptions): VirtualBoron {
     seed: options.seed ?? 2019,
     app: otaTestSketch({ initialiseChunkAddress: options.fixed }),
     server: [http.get(FIRMWARE_URL, () => wireResponse(image, { statusText: 'OK', headers: THREAD_HEADERS }))],
-    link: options.link ?? recordedLink(THREAD_SCHEDULE, 'forum'),
+    link: options.link ?? 'forum',
     otaRegion: staleSystemPart(),
     stack: { values: { chunk_address: CHUNK_ADDRESS_GARBAGE } },
     gen2UnalignedWriteBug: options.gen2UnalignedWriteBug,

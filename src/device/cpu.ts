@@ -24,8 +24,10 @@ interface HostRun {
 export class Cpu {
   /** Bumped by every reset; calls from an earlier boot never return. */
   generation = 0;
-  /** Incremented by anything a sketch could observe or do; an unchanged count means an idle turn. */
+  /** Incremented by anything a sketch does that shows (output, input read); unchanged means it only waited. */
   activity = 0;
+  /** Incremented by each `millis()`/`micros()` read: a loop that reads the clock is not skipped ahead. */
+  clockReads = 0;
   private debt = 0;
   private parked?: () => void;
   private run?: HostRun;
@@ -78,6 +80,15 @@ export class Cpu {
       if (gen !== this.generation) return NEVER;
       if (idle) return;
     }
+  }
+
+  /**
+   * Take at least `minMicros`, and up to `capMicros` more if nothing happens sooner: a poll that
+   * keeps finding nothing is moved to the next event, yet a clock-based timeout still fires in time.
+   */
+  async waitForEvent(minMicros: number, capMicros: number): Promise<void> {
+    const toEvent = this.nextEventMicros() - this.clock.nowMicros - this.debt;
+    await this.spend(Math.max(minMicros, Math.min(toEvent, capMicros)));
   }
 
   /** Wait at least `minMicros`, then on to the next event (an alarm, or the run's end): an idle loop turn. */

@@ -20,6 +20,7 @@ import { fetchModule, readModuleInfo, Validation, verifyCrc, type ModuleBounds }
 import type { NetContext } from '../net/context';
 import { VirtualHttpServer } from '../net/http-server';
 import { idealLink, type LinkModel } from '../net/link';
+import { LINK_PROFILES, type LinkProfileName } from '../net/link-profiles';
 import { VirtualNetwork, type DnsOptions } from '../net/network';
 import { TCPClient } from '../net/tcp-client';
 import { Cpu } from './cpu';
@@ -42,7 +43,8 @@ export interface VirtualBoronOptions {
   modules?: Uint8Array[];
   /** The web: msw handlers answer every HTTP request the device makes. */
   server?: readonly RequestHandler[];
-  link?: LinkModel;
+  /** How data reaches the device: a named profile ('lte-m', 'nb-iot', '3g', 'forum', 'ideal') or a model. */
+  link?: LinkModel | LinkProfileName;
   dns?: DnsOptions;
   /** Same seed and inputs, same run, byte for byte. */
   seed?: number | string;
@@ -166,6 +168,8 @@ export class VirtualBoron {
       external: this.external,
       random: this.random.fork('net'),
       spend: (micros) => this.cpu.spend(micros),
+      waitForEvent: (minMicros, capMicros) => this.cpu.waitForEvent(minMicros, capMicros),
+      activity: () => this.cpu.activity,
       log: (category, level, message) => this.logManager.log(category, level, message),
       diagnose: (code, message) => this.diagnosticsLog.report(code, message),
       get connectFailureResult() {
@@ -173,7 +177,7 @@ export class VirtualBoron {
       },
     };
     this.server = new VirtualHttpServer(this.netContext, options.server ?? []);
-    this.network = new VirtualNetwork(this.netContext, options.link ?? idealLink, (host, port, peer) => this.server.accept(host, port, peer), options.dns);
+    this.network = new VirtualNetwork(this.netContext, typeof options.link === 'string' ? LINK_PROFILES[options.link] : (options.link ?? idealLink), (host, port, peer) => this.server.accept(host, port, peer), options.dns);
     this.installFactoryImages(options);
   }
 
@@ -393,11 +397,11 @@ export class VirtualBoron {
     }
     await instance.setup?.();
     for (;;) {
-      const before = cpu.activity;
+      const before = cpu.activity + cpu.clockReads;
       await instance.loop?.();
       await this.idleEvents();
       // A turn that did nothing observable is skipped ahead to the next event, as a CPU waits in WFI.
-      if (cpu.activity === before) await cpu.idle(LOOP_TURN_MICROS);
+      if (cpu.activity + cpu.clockReads === before) await cpu.idle(LOOP_TURN_MICROS);
       else await cpu.spend(LOOP_TURN_MICROS);
     }
   }
@@ -499,11 +503,11 @@ export class VirtualBoron {
         },
       },
       millis: () => {
-        cpu.activity++;
+        cpu.clockReads++;
         return Math.floor(cpu.nowMicros / 1000) >>> 0;
       },
       micros: () => {
-        cpu.activity++;
+        cpu.clockReads++;
         return cpu.nowMicros >>> 0;
       },
       delay: async (ms: number) => {

@@ -11,6 +11,10 @@ export interface NetContext {
   readonly random: SeededRandom;
   /** Charge the calling sketch's virtual time (resolves once the time has passed). */
   spend(micros: number): Promise<void>;
+  /** Take at least `minMicros`, up to `capMicros` more until the next event: for a poll that found nothing. */
+  waitForEvent(minMicros: number, capMicros: number): Promise<void>;
+  /** A count that changes whenever the sketch does something that shows (prints, reads input). */
+  activity(): number;
   log(category: string, level: number, message: string): void;
   diagnose(code: string, message: string): void;
   /** TCPClient::connect's result on failure for this Device OS version. */

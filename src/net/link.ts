@@ -84,35 +84,38 @@ export interface ParametricLinkOptions {
   burstBytes: number;
   /** Each burst arrives up to this much later than the bandwidth alone says (seeded, never reordering). */
   jitterMs?: number;
+  /** Share of bursts lost once and retransmitted (seeded); each loss costs a retransmission timeout. */
+  lossPercent?: number;
+  /** The retransmission timeout a loss costs: lwIP's initial RTO is 3 s, then it adapts; default 2 × RTT, at least 1 s. */
+  retransmitMs?: number;
 }
 
 export function parametricLink(options: ParametricLinkOptions): LinkModel {
   const oneWay = millisToMicros(options.rttMs / 2);
   const microsPerByte = (kbps: number): number => 8_000 / kbps;
+  const retransmit = millisToMicros(options.retransmitMs ?? Math.max(1000, 2 * options.rttMs));
   return {
     name: options.name ?? 'parametric',
     open(random) {
       const jitter = (): Micros => (options.jitterMs ? Math.round(random.nextFloat() * millisToMicros(options.jitterMs)) : 0);
+      const loss = (): Micros => (options.lossPercent && random.nextFloat() * 100 < options.lossPercent ? retransmit : 0);
       let upFree = 0;
       let downFree = 0;
-      let pending = 0;
       return {
-        dnsMicros: () => millisToMicros(options.rttMs) + jitter(),
-        connectMicros: () => millisToMicros(options.rttMs) + jitter(),
+        dnsMicros: () => millisToMicros(options.rttMs) + jitter() + loss(),
+        connectMicros: () => millisToMicros(options.rttMs) + jitter() + loss(),
         uplinkArrival(sentAt, length) {
-          upFree = Math.max(upFree, sentAt) + Math.round(length * microsPerByte(options.upKbps));
+          upFree = Math.max(upFree, sentAt) + Math.round(length * microsPerByte(options.upKbps)) + loss();
           return upFree + oneWay;
         },
         downlink(readyAt, _offset, length) {
           const out: Delivery[] = [];
-          // Bytes wait in the modem until a whole burst (or the end of what the server sent) is there.
-          pending += length;
           downFree = Math.max(downFree, readyAt + oneWay);
-          while (pending > 0) {
-            const n = Math.min(pending, options.burstBytes);
-            downFree += Math.round(n * microsPerByte(options.downKbps)) + jitter();
+          for (let left = length; left > 0; ) {
+            const n = Math.min(left, options.burstBytes);
+            downFree += Math.round(n * microsPerByte(options.downKbps)) + jitter() + loss();
             out.push({ atMicros: downFree, length: n });
-            pending -= n;
+            left -= n;
           }
           return out;
         },

@@ -13,6 +13,9 @@ export const TCPCLIENT_BUF_MAX_SIZE = 128;
 const ENOTCONN = 128;
 const ECONNRESET = 104;
 
+/** The furthest one empty poll is moved ahead: the resolution of millis(). */
+const POLL_WAIT_CAP_MICROS = 1000;
+
 /** Modelled CPU time of each call: a socket call takes the lwIP core lock and crosses into the system part. */
 const COST = { connectSetup: 200, write: 40, writePerByte: 0.05, available: 12, read: 4, connected: 4, stop: 120 } as const;
 
@@ -27,6 +30,8 @@ export class TCPClient {
   private offset = 0;
   private total = 0;
   private remote = '0.0.0.0';
+  /** The activity count when available() last found nothing, while nothing else has happened since. */
+  private quietSince?: number;
 
   constructor(
     private readonly ctx: NetContext,
@@ -54,10 +59,17 @@ export class TCPClient {
     return bytes.length;
   }
 
-  /** Lines 159-188: refill the buffer from the socket (never past 128), then bytes buffered. */
+  /**
+   * Lines 159-188: refill the buffer from the socket (never past 128), then bytes buffered. A sketch
+   * that polls an empty socket again without doing anything else in between is moved on to the next
+   * network event, at most 1 ms at a time, so its millis()-based timeouts still fire on time.
+   */
   async available(): Promise<number> {
-    await this.ctx.spend(COST.available);
-    return this.fill();
+    if (this.quietSince === this.ctx.activity()) await this.ctx.waitForEvent(COST.available, POLL_WAIT_CAP_MICROS);
+    else await this.ctx.spend(COST.available);
+    const n = this.fill();
+    this.quietSince = n === 0 && this.socket !== undefined ? this.ctx.activity() : undefined;
+    return n;
   }
 
   /** The next byte, or -1 when there is none. With a buffer: up to `size` bytes copied, or -1. */
