@@ -123,3 +123,40 @@ describe('TCPClient (Gen3)', () => {
     expect(after).toBe(0);
   });
 });
+
+describe('polling an empty socket', () => {
+  it('still times out on time: a 5 s millis() timeout fires within a millisecond of 5 s', async () => {
+    let waited = 0;
+    let polls = 0;
+    const device = deviceRunning(
+      async (api) => {
+        const client = new api.TCPClient();
+        await client.connect('files.example', 80);
+        const start = api.millis();
+        while ((await client.available()) === 0 && api.millis() - start <= 5000) polls++;
+        waited = api.millis() - start;
+      },
+      { server, link: oneBurst },
+    );
+    await device.runUntil('DONE');
+    expect(waited).toBe(5001);
+    // Skipped ahead a millisecond at a time rather than spinning every 12 µs.
+    expect(polls).toBeLessThan(5100);
+  });
+
+  it('sees data the moment it arrives', async () => {
+    let seenAt = 0;
+    const device = deviceRunning(
+      async (api) => {
+        const client = new api.TCPClient();
+        await requestBlob(api, client);
+        while ((await client.available()) === 0);
+        seenAt = device.nowMicros;
+      },
+      { server, link: oneBurst },
+    );
+    await device.runUntil('DONE');
+    const arrived = device.trace.find((e) => e.type === 'tcp:data')!.atMicros;
+    expect(seenAt - arrived).toBeLessThanOrEqual(12);
+  });
+});

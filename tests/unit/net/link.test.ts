@@ -38,3 +38,18 @@ describe('parametricLink', () => {
     expect(link.open(new SeededRandom(9)).downlink(0, 0, 4000)).not.toEqual(link.open(new SeededRandom(10)).downlink(0, 0, 4000));
   });
 });
+
+describe('loss', () => {
+  it('delays a lost burst by the retransmission timeout, from the seed', () => {
+    const lossy = parametricLink({ rttMs: 100, downKbps: 8000, upKbps: 8000, burstBytes: 1000, lossPercent: 50, retransmitMs: 1000 });
+    const gaps = (seed: number) => {
+      const d = lossy.open(new SeededRandom(seed)).downlink(0, 0, 20_000);
+      return d.slice(1).map((x, i) => x.atMicros - d[i].atMicros);
+    };
+    const a = gaps(4);
+    // 1000 bytes at 8 Mbit/s take 1 ms; a loss adds 1 s.
+    expect(a.every((g) => g === 1000 || g === 1_001_000)).toBe(true);
+    expect(a.filter((g) => g > 1000).length).toBeGreaterThan(3);
+    expect(gaps(4)).toEqual(a);
+  });
+});
