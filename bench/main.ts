@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     ['1 MiB over lte-m: download, save, validate, apply', `${bigVirtualMs.toFixed(0)} ms virtual in ${big.wallMs.toFixed(1)} ms wall → ${(bigVirtualMs / big.wallMs).toFixed(0)}× real time`],
     ['  …its wall time ÷ 6 Buffer.copy passes over 1 MiB', `${big.wallMs.toFixed(1)} ms ÷ ${copyMs.toFixed(3)} ms → ${(big.wallMs / copyMs).toFixed(0)}×`],
     ['1 MiB over nb-iot: the same, a long virtual time', `${slowVirtualMs.toFixed(0)} ms virtual in ${slow.wallMs.toFixed(1)} ms wall → ${(slowVirtualMs / slow.wallMs).toFixed(0)}× real time`],
-    ['  …flash the lte-m run'\''s device holds in host memory', `${(big.value.flashFootprint / MiB).toFixed(2)} MiB (sparse sectors)`],
+    ["  …flash the lte-m run's device holds in host memory", `${(big.value.flashFootprint / MiB).toFixed(2)} MiB (sparse sectors)`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
