@@ -2,8 +2,11 @@ import type { Micros, VirtualClock } from '../sim/clock';
 import type { ExternalWork } from '../sim/external-work';
 import { EmulatorError } from '../sim/messages';
 
-/** A promise that never settles: what a call returns when the device reset under it. */
-const NEVER = new Promise<never>(() => {});
+/**
+ * What a call returns when the device reset under it: a promise that never settles. A fresh one
+ * each time, so nothing keeps an abandoned boot's continuations alive.
+ */
+export const never = (): Promise<never> => new Promise<never>(() => {});
 
 export type RunOutcome = 'condition' | 'deadline';
 
@@ -28,6 +31,10 @@ export class Cpu {
   activity = 0;
   /** Incremented by each `millis()`/`micros()` read: a loop that reads the clock is not skipped ahead. */
   clockReads = 0;
+  /** Incremented by every call that takes time. */
+  spends = 0;
+  /** Incremented by each poll for input that found none (`Serial.available()` returning 0). */
+  emptyPolls = 0;
   private debt = 0;
   private parked?: () => void;
   private run?: HostRun;
@@ -55,6 +62,8 @@ export class Cpu {
    * `idle` wait (a CPU in WFI) ends early when the test resumes the device, which may have typed.
    */
   async spend(micros: number, idle = false): Promise<void> {
+    checkDuration('spend', micros);
+    this.spends++;
     const gen = this.generation;
     const target = this.clock.nowMicros + Math.round(this.debt + micros);
     this.debt = 0;
@@ -72,12 +81,12 @@ export class Cpu {
       if (run && !this.runIsOver()) {
         await this.advance(Math.min(target, run.stopAt), run.until);
         this.takeInterrupt();
-        if (gen !== this.generation) return NEVER;
+        if (gen !== this.generation) return never();
         if (this.clock.nowMicros >= target && !this.runIsOver()) return;
         continue;
       }
       await this.park();
-      if (gen !== this.generation) return NEVER;
+      if (gen !== this.generation) return never();
       if (idle) return;
     }
   }
@@ -114,6 +123,7 @@ export class Cpu {
   /** Start a new boot: the previous one's pending calls are abandoned; the new thread is alive. */
   newGeneration(): void {
     this.generation++;
+    this.fault = undefined;
     this.parked = undefined;
     this.debt = 0;
     this.threadAlive = true;
@@ -122,6 +132,11 @@ export class Cpu {
   /** The current boot's thread ended (the device halted, e.g. in DFU mode): time can still pass. */
   threadEnded(): void {
     this.threadAlive = false;
+  }
+
+  /** A run is in progress (the host is waiting on runFor/runUntil). */
+  get running(): boolean {
+    return this.run !== undefined;
   }
 
   /** The firmware thread failed (a sketch threw): the run that is waiting gets the error. */
@@ -146,6 +161,7 @@ export class Cpu {
 
   /** Let the firmware run until `until` holds or the clock reaches `stopAt`. */
   async runUntil(stopAt: Micros, until?: () => boolean): Promise<RunOutcome> {
+    checkDuration('run until', stopAt);
     if (this.fault) throw this.fault;
     if (this.run) throw new EmulatorError('RUN_OVERLAP', 'Failed to start a run: the device is already running. Await the previous runFor/runUntil first.');
     if (until?.()) return 'condition';
@@ -192,5 +208,11 @@ export class Cpu {
     }
     if (this.external.busy) return this.advance(limit, until);
     if (limit > this.clock.nowMicros) this.clock.advanceTo(limit);
+  }
+}
+
+function checkDuration(what: string, micros: number): void {
+  if (!Number.isFinite(micros) || micros < 0) {
+    throw new EmulatorError('NOT_A_DURATION', 'Failed to {what}: {micros} µs is not a time. Pass a finite, non-negative number.', { what, micros: String(micros) });
   }
 }

@@ -62,8 +62,9 @@ export class SerialPort {
     this.joined = undefined;
   }
 
-  /** Device side: bytes typed and not yet read. */
+  /** Device side: bytes typed and not yet read; an empty answer counts as a poll that found nothing. */
   pendingInput(): number {
+    if (this.input.length === 0) this.cpu.emptyPolls++;
     return this.input.length;
   }
 

@@ -1,4 +1,5 @@
 import type { LogLevel } from '../sim/log-format';
+import { hashString } from '../sim/random';
 import type { PrintfArg } from '../sim/printf';
 import type { Descriptor, FileTransferStore } from '../ota/descriptor';
 import type { FinishResultArgument } from '../ota/system-update';
@@ -53,8 +54,8 @@ export interface Sketch {
   readonly create: (api: SketchApi) => SketchInstance;
 }
 
-let unnamed = 0;
-
+/** An unnamed sketch is named after its source text, so the name (and its image's bytes) do not depend on what ran before. */
 export function defineSketch(create: (api: SketchApi) => SketchInstance, options: SketchOptions = {}): Sketch {
-  return Object.freeze({ name: options.name ?? `sketch-${++unnamed}`, systemMode: options.systemMode ?? 'AUTOMATIC', create });
+  const name = options.name ?? `sketch-${hashString(create.toString()).toString(16).padStart(8, '0')}`;
+  return Object.freeze({ name, systemMode: options.systemMode ?? 'AUTOMATIC', create });
 }

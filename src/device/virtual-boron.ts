@@ -23,7 +23,7 @@ import { idealLink, type LinkModel } from '../net/link';
 import { LINK_PROFILES, type LinkProfileName } from '../net/link-profiles';
 import { VirtualNetwork, type DnsOptions } from '../net/network';
 import { TCPClient } from '../net/tcp-client';
-import { Cpu } from './cpu';
+import { Cpu, never } from './cpu';
 import { buildModule, sketchForSha } from './images';
 import { LogManager, makeLogger, type LogFilter, type LogRecord } from './logging';
 import { SerialApi, SerialPort } from './serial';
@@ -107,7 +107,6 @@ const RESET_REASON_NAMES: Record<number, string> = { 0: 'NONE', 20: 'PIN_RESET',
 
 /** The app a factory Boron ships when none is given: it does nothing. */
 const IDLE_APP = defineSketch(() => ({}), { name: 'idle' });
-const NEVER = new Promise<never>(() => {});
 
 /**
  * A virtual Particle Boron: the composition root. It owns the clock, the flash chips, the
@@ -223,11 +222,14 @@ export class VirtualBoron {
   /** Press the RESET button: the device reboots now (reset reason 20, PIN_RESET). */
   pressReset(): void {
     if (this.state === 'off') throw new EmulatorError('DEVICE_OFF', 'Failed to reset the device: it is off. Call powerOn() first.');
-    void this.resetNow(RESET_REASON_PIN);
+    // From a listener during a run the firmware is mid-step: reset it at its next step, as an interrupt.
+    if (this.cpu.running) this.cpu.interrupt(() => void this.resetNow(RESET_REASON_PIN));
+    else void this.resetNow(RESET_REASON_PIN);
   }
 
   /** Run for `ms` of virtual time. */
   async runFor(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) throw new EmulatorError('NOT_A_DURATION', 'Failed to run for {ms} ms: pass a finite, non-negative number of milliseconds.', { ms: String(ms) });
     await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(ms));
   }
 
@@ -355,7 +357,7 @@ export class VirtualBoron {
     this.events.emit('device:reset', { reason, reasonName: RESET_REASON_NAMES[reason] ?? String(reason) });
     this.serial.dropInput();
     this.startBoot(reason);
-    return NEVER;
+    return never();
   }
 
   private async boot(gen: number): Promise<void> {
@@ -397,11 +399,13 @@ export class VirtualBoron {
     }
     await instance.setup?.();
     for (;;) {
-      const before = cpu.activity + cpu.clockReads;
+      const before = { busy: cpu.activity + cpu.clockReads + cpu.spends, polls: cpu.emptyPolls };
       await instance.loop?.();
+      // A turn that only polled for input and found none is skipped ahead to the next event, as a
+      // CPU waits in WFI; a turn that did anything else (even just count) takes its normal time.
+      const idle = cpu.activity + cpu.clockReads + cpu.spends === before.busy && cpu.emptyPolls > before.polls;
       await this.idleEvents();
-      // A turn that did nothing observable is skipped ahead to the next event, as a CPU waits in WFI.
-      if (cpu.activity + cpu.clockReads === before) await cpu.idle(LOOP_TURN_MICROS);
+      if (idle) await cpu.idle(LOOP_TURN_MICROS);
       else await cpu.spend(LOOP_TURN_MICROS);
     }
   }
@@ -441,7 +445,6 @@ export class VirtualBoron {
     return readModuleInfo(this.flash.internal, this.bounds(ModuleFunction.SYSTEM_PART).start).info.version;
   }
 
-  /** `Spark_Idle_Events`: between loop() turns and inside delay(); a pending reset happens here. */
   /**
    * `Spark_Idle_Events` → `system_shutdown_if_needed` (`system_update.cpp:345-367` at v1.4.4): a
    * pending reset emits the `reset` event, then resets (without SYSTEM_THREAD, at once).
@@ -550,10 +553,13 @@ export class VirtualBoron {
   }
 
   private updateHost(): SystemUpdateHost {
+    const device = this;
     return {
       chips: this.flash,
       slots: this.slots,
-      profile: this.profile,
+      get profile() {
+        return device.profile;
+      },
       events: this.events,
       spend: (micros) => this.cpu.spend(micros),
       log: (category, level, message) => this.logManager.log(category, level, message),

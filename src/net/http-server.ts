@@ -22,17 +22,13 @@ export class VirtualHttpServer {
     this.handlers = [...handlers];
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const conn = (req.socket as Duplex & { vbConnection?: HttpConnection }).vbConnection;
-      if (conn) conn.handle(req, res);
+      if (conn) void conn.handle(req, res);
     });
   }
 
-  /** Replace the routes, as `server.use()` does in msw's setupServer. */
+  /** Put routes in front of the existing ones, as `server.use()` does in msw's setupServer. */
   use(...handlers: RequestHandler[]): void {
     this.handlers = [...handlers, ...this.handlers];
-  }
-
-  resetHandlers(handlers: readonly RequestHandler[]): void {
-    this.handlers = [...handlers];
   }
 
   accept(host: string, port: number, peer: ServerPeer): ServerConnection {
@@ -94,6 +90,23 @@ class HttpConnection implements ServerConnection {
     this.inFlight++;
     this.activity++;
     try {
+      await this.answer(req, res);
+    } catch (error) {
+      // A request Fetch cannot represent (a bad Host, say) gets a 400, as a real server would.
+      this.ctx.diagnose('bad-request', `Failed to answer ${req.method ?? '?'} ${req.url ?? '?'}: the request could not be read (${String(error)}), so the server answered 400.`);
+      if (!res.headersSent) {
+        res.sendDate = false;
+        res.writeHead(400, 'Bad Request', ['Content-Length', '0', 'Connection', 'close']);
+      }
+      res.end();
+    } finally {
+      this.inFlight--;
+      this.activity++;
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    {
       const body = await readBody(req);
       const request = toFetchRequest(req, body, this.host, this.port);
       this.ctx.events.emit('http:request', { method: request.method, url: request.url });
@@ -116,9 +129,6 @@ class HttpConnection implements ServerConnection {
       }
       const bodyBytes = await writeResponse(res, response, req.method === 'HEAD');
       this.ctx.events.emit('http:response', { status: response.status, bytes: bodyBytes });
-    } finally {
-      this.inFlight--;
-      this.activity++;
     }
   }
 

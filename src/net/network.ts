@@ -29,7 +29,8 @@ export class VirtualNetwork {
   resolve(host: string): string | undefined {
     if (this.dns.unresolvable?.includes(host)) return undefined;
     if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return host;
-    return this.dns.records?.[host] ?? `192.0.2.${(hashString(host) % 254) + 1}`;
+    const records = this.dns.records ?? {};
+    return Object.hasOwn(records, host) ? records[host] : `192.0.2.${(hashString(host) % 254) + 1}`;
   }
 
   /** DNS lookup and TCP handshake, taking the link's time for each. */

@@ -6,7 +6,6 @@
 export const SLOT_SIZE = 20;
 export const SLOT_COUNT = 5;
 export const SLOT_MAGIC_PENDING = 0xabcd;
-export const SLOT_MAGIC_FACTORY = 0x0fac;
 export const SLOT_FREE = 0xffff;
 export const FlashDevice = { INTERNAL: 0, SERIAL: 1 } as const;
 

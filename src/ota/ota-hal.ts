@@ -14,7 +14,6 @@ import { fetchModule, Validation, type Chips, type ModuleCheck } from './validat
 export const SystemError = {
   UNKNOWN: -100,
   INVALID_STATE: -210,
-  FLASH_IO: -219,
   NO_MEMORY: -260,
   OTA_MODULE_NOT_FOUND: -1300,
   OTA_UNSUPPORTED_MODULE: -1310,
@@ -51,7 +50,7 @@ export interface OtaHalHost {
 export interface OtaHalOptions {
   /** Program OTA chunks as Gen 2 did before v1.5.0 (Device OS #1989): odd-sized chunks corrupt the image. */
   gen2UnalignedWriteBug?: boolean;
-  /** What sits in RAM just before a chunk buffer that starts a block of its own (stack garbage). */
+  /** What sits in RAM just before the chunk buffer (seeded stack garbage: the Gen 2 bug programs it). */
   stackByte?: () => number;
 }
 
@@ -113,16 +112,21 @@ export class OtaHal {
   }
 
   /** `HAL_FLASH_Update`: program `data` at a raw external-flash address; no range check at any layer. */
-  async update(address: number, data: Uint8Array, chunk: Uint8Array): Promise<number> {
+  async update(address: number, data: Uint8Array): Promise<number> {
     const { chipAddress, wrapped } = decodeQspiAddress(address);
     const external = this.host.chips.external;
-    const outcome = this.options.gen2UnalignedWriteBug ? updateGen2Unaligned(external, chipAddress, data, this.byteBefore(chunk)) : updateGen3(external, chipAddress, data);
+    const outcome = this.options.gen2UnalignedWriteBug ? updateGen2Unaligned(external, chipAddress, data, this.options.stackByte?.() ?? 0) : updateGen3(external, chipAddress, data);
     const { overData, mismatched } = outcome;
     this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: data.length, overData, mismatched });
     this.noteWrite(address, chipAddress, data.length, overData, mismatched, wrapped);
     if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, data.length, outcome);
     await this.host.spend(outcome.costMicros);
     return 0;
+  }
+
+  /** A new Finish starts: the last validation belongs to an earlier call. */
+  forgetCheck(): void {
+    this.session.lastCheck = undefined;
   }
 
   /** `HAL_FLASH_OTA_Validate` / `fetch_module` on the OTA region, as End runs it. */
@@ -233,11 +237,6 @@ export class OtaHal {
     return { check, outcome: 'applied' };
   }
 
-  /** The byte before the chunk in RAM: the buffer's own when the chunk is a view into it, else stack garbage. */
-  private byteBefore(chunk: Uint8Array): number {
-    if (chunk.byteOffset > 0) return new Uint8Array(chunk.buffer, chunk.byteOffset - 1, 1)[0];
-    return this.options.stackByte?.() ?? 0;
-  }
 
   private noteWrite(address: number, chipAddress: number, size: number, overData: number, mismatched: number, wrapped: boolean): void {
     const s = this.session;

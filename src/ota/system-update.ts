@@ -85,6 +85,7 @@ export class SystemUpdate {
   }
 
   async finish(file: Descriptor, flags: number, result: FinishResultArgument): Promise<number> {
+    this.hal.forgetCheck();
     const res = this.api === '3.x' ? await this.finish3x(flags, result) : await this.finish1x(file, flags, result);
     const check = this.hal.session.lastCheck;
     this.host.events.emit('ota:finish', { flags, result: res, fetched: check?.fetched ?? false, checked: check?.checked ?? 0, passed: check?.passed ?? 0 });
@@ -140,8 +141,8 @@ export class SystemUpdate {
         // Through v1.5.0 these go the wrong way round: complete on failure, failed on success.
         const complete = failed === this.host.profile.finishEventsSwapped;
         this.host.systemEvent('firmware_update', complete ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed);
-        // 1.x: 0 ok, 1 failed. 2.x: HAL_FLASH_End's own result (1 pending restart, 0 applied) or the error.
-        res = v1 ? (failed ? 1 : 0) : failed ? end.error! : end.outcome === 'pending-restart' ? 1 : 0;
+        // 1.x: 0 ok, 1 failed. 2.x: HAL_FLASH_End's own result — 1, APPLIED_PENDING_RESTART — or the error.
+        res = v1 ? (failed ? 1 : 0) : failed ? end.error! : 1;
         if (!(flags & UpdateFlag.DONT_RESET)) {
           if (failed) {
             this.host.diagnose(
@@ -255,7 +256,7 @@ export class SystemUpdate {
 
   private async saveAt(address: number, file: Descriptor, chunk: Uint8Array): Promise<number> {
     const size = file.read('chunk_size', SAVE);
-    const res = await this.hal.update(address, this.chunkBytes(chunk, size), chunk);
+    const res = await this.hal.update(address, this.chunkBytes(chunk, size));
     this.host.events.emit('ota:chunk', { address, length: size, result: res });
     return res;
   }

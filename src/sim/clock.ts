@@ -40,7 +40,7 @@ export class Alarm {
   }
 
   cancel(): void {
-    this.armedSeq = 0;
+    this.clock.disarm(this);
   }
 }
 
@@ -59,6 +59,8 @@ export class VirtualClock {
   private seq = 0;
   private readonly heap: HeapEntry[] = [];
   private firingsAtInstant = 0;
+  /** Heap entries superseded by a re-arming, not yet dropped. */
+  private stale = 0;
   private lastFiringInstant = -1;
 
   get nowMicros(): Micros {
@@ -71,10 +73,26 @@ export class VirtualClock {
 
   /** Used by Alarm; arms `alarm` at `due`, superseding any earlier arming. */
   arm(alarm: Alarm, due: Micros): void {
+    if (alarm.armed) this.stale++;
     const seq = ++this.seq;
     alarm.armedSeq = seq;
     alarm.dueMicros = due;
     this.push({ due, seq, alarm });
+    // Re-arming leaves the old entry behind; when they outnumber the live ones, sweep them out.
+    if (this.stale > 64 && this.stale > this.heap.length / 2) this.compact();
+  }
+
+  /** Used by Alarm: its heap entry stays until popped or swept. */
+  disarm(alarm: Alarm): void {
+    if (alarm.armed) this.stale++;
+    alarm.armedSeq = 0;
+  }
+
+  private compact(): void {
+    const live = this.heap.filter((e) => e.seq === e.alarm.armedSeq);
+    this.heap.length = 0;
+    this.stale = 0;
+    for (const entry of live) this.push(entry);
   }
 
   /** Due time of the next live alarm, or undefined when none is armed. */
@@ -90,6 +108,7 @@ export class VirtualClock {
   fireNext(limit: Micros): boolean {
     this.dropStale();
     const top = this.heap[0];
+    checkTime('fire alarms up to', limit);
     if (top === undefined || top.due > limit) return false;
     this.pop();
     this.now = top.due;
@@ -131,7 +150,10 @@ export class VirtualClock {
   }
 
   private dropStale(): void {
-    while (this.heap.length > 0 && this.heap[0].seq !== this.heap[0].alarm.armedSeq) this.pop();
+    while (this.heap.length > 0 && this.heap[0].seq !== this.heap[0].alarm.armedSeq) {
+      this.pop();
+      this.stale = Math.max(0, this.stale - 1);
+    }
   }
 
   private push(entry: HeapEntry): void {

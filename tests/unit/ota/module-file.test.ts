@@ -56,7 +56,7 @@ describe('parseModule on broken input', () => {
           expect(error).toBeInstanceOf(EmulatorError);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 2036 },
     );
   });
 
@@ -72,7 +72,7 @@ describe('parseModule on broken input', () => {
           expect(error).toBeInstanceOf(EmulatorError);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 2036 },
     );
   });
 
