@@ -423,7 +423,7 @@ export class VirtualBoron {
     const { info } = check;
     const ok = check.fetched && check.passed === check.checked && info.startAddress === bounds.start && info.function === ModuleFunction.USER_PART;
     if (!ok) {
-      const reasons = explainValidation(check, { bytesWritten: 0, outsideOta: 0 }, bounds.start);
+      const reasons = explainValidation(check, undefined, bounds.start);
       this.diagnosticsLog.report('safe-mode', `Failed to start the app: the user part at ${hex(bounds.start)} is not valid${reasons.length ? ` (${reasons.join(' ')})` : ''}, so the device runs in safe mode.`);
       return undefined;
     }

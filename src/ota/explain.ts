@@ -22,8 +22,11 @@ const describeModule = (check: ModuleCheck): string => {
   return `a ${moduleFunctionName(info.function)} (index ${info.index}, version ${info.version}, ${bytes(length + 4)} bytes, platform ${info.platformId})`;
 };
 
-/** Plain-words reasons for a validation that did not pass, one line per cause. */
-export function explainValidation(check: ModuleCheck, session: UpdateSession, otaStart: number): string[] {
+/**
+ * Plain-words reasons for a validation that did not pass, one line per cause. `session` is the
+ * update that filled the OTA region at `at`; without one, the module is an installed one (a boot check).
+ */
+export function explainValidation(check: ModuleCheck, session: UpdateSession | undefined, otaStart: number): string[] {
   if (check.fetched && check.checked === check.passed) return [];
   const at = hex(otaStart);
   const { info } = check;
@@ -54,14 +57,20 @@ export function explainValidation(check: ModuleCheck, session: UpdateSession, ot
           : formatMessage('Failed to validate the module at {at}: it needs {needs} or newer, and the device has version {installed}. Update that module first.', { at, needs, installed: dep.installedVersion }),
       );
     }
-    if (!(check.passed & Validation.INTEGRITY)) lines.push(integrityLine(check, session, otaStart));
+    if (!(check.passed & Validation.INTEGRITY)) {
+      lines.push(
+        session
+          ? integrityLine(check, session, otaStart)
+          : formatMessage('Failed to validate the module at {at}: it is {what}, and its CRC-32 does not match ({crc}).', { at, what: describeModule(check), crc: crcText(check) }),
+      );
+    }
   }
   return lines;
 }
 
 function integrityLine(check: ModuleCheck, session: UpdateSession, otaStart: number): string {
   const at = hex(otaStart);
-  const crc = check.crc ? `stored ${hex(check.crc.stored)}, computed ${hex(check.crc.computed)}` : 'its CRC lies beyond the chip';
+  const crc = crcText(check);
   const first = session.firstWrite;
   let cause: string;
   if (first === undefined) {
@@ -81,6 +90,8 @@ function integrityLine(check: ModuleCheck, session: UpdateSession, otaStart: num
     cause,
   });
 }
+
+const crcText = (check: ModuleCheck): string => (check.crc ? `stored ${hex(check.crc.stored)}, computed ${hex(check.crc.computed)}` : 'its CRC lies beyond the chip');
 
 function remedyFor(fn: number, erased: boolean): string {
   if (fn === ModuleFunction.MONO_FIRMWARE) return 'Build the app as a modular user part (not a monolithic debug build).';

@@ -42,6 +42,17 @@ describe('boot', () => {
     expect(seen).toEqual([['1.2.1', 0x01020100]]);
   });
 
+  it('runs in safe mode when the installed user part fails its CRC, and says so in boot terms', async () => {
+    const app = appImage('never', 2048);
+    app[300] ^= 0xff;
+    const device = new VirtualBoron({ deviceOs: '1.4.4', app }).powerOn();
+    await device.runFor(1000);
+    expect(device.state).toBe('safe-mode');
+    expect(device.diagnostics[0].message).toMatch(
+      /^Failed to start the app: the user part at 0xD4000 is not valid \(Failed to validate the module at 0xD4000: it is a USER_PART \(index 1, version 6, 2,048 bytes, platform 13\), and its CRC-32 does not match \(stored 0x[0-9A-F]+, computed 0x[0-9A-F]+\)\.\), so the device runs in safe mode\.$/,
+    );
+  });
+
   it('gives listeners an unsubscribe function', async () => {
     const device = new VirtualBoron({ deviceOs: '1.4.4', app: appImage('x') });
     const seen: string[] = [];

@@ -37,6 +37,13 @@ describe('the thread\'s routine as first posted (no file.chunk_address = 0)', ()
     });
   });
 
+  it('times every chunk line within 2 ms of the thread', () => {
+    const theirs = THREAD_LOG.filter((l) => l.includes('Chunk Size')).map((l) => Number(STAMP.exec(l)![1]));
+    const ours = device.logs.filter((r) => r.message.includes('Chunk Size')).map((r) => r.millis);
+    expect(ours).toHaveLength(theirs.length);
+    ours.forEach((ms, i) => expect(Math.abs(ms - theirs[i])).toBeLessThanOrEqual(2));
+  });
+
   it('reads the body in the thread\'s chunk sizes at the thread\'s addresses', () => {
     const chunks = device.logs.filter((r) => r.message.startsWith('Received ') && r.message.includes('Chunk Size'));
     expect(chunks.map((r) => Number(/Chunk Size (\d+)/.exec(r.message)![1]))).toEqual([79, 128, 128, 128, 128, 64, ...[1, 2, 3].flatMap(() => [128, 128, 128, 128, 128, 128, 128, 64]), ...Array(11).fill(128), 69]);

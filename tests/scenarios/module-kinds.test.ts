@@ -18,6 +18,42 @@ describe('module kinds over the air (1.4.4)', () => {
     expect(device.profile.version).toBe('1.5.2');
   });
 
+  it('after an update to 2.0.1, the next OTA behaves as 2.0.1: [hal.ota] lines, Finish returns 1, events no longer swapped', async () => {
+    const system201 = buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs: '2.0.1', size: 24 * 1024 });
+    const bootloader201 = buildModule({ function: ModuleFunction.BOOTLOADER, deviceOs: '2.0.1', size: 4096 });
+    const next = appImage('SECOND UPDATE', 2048, '2.0.1');
+    const results: number[] = [];
+    const events: number[] = [];
+    const sketch = defineSketch(
+      (api) => ({
+        async setup() {
+          api.System.on('firmware_update', (_e, p) => events.push(p));
+          const image = api.System.version() === '1.4.4' ? system201 : next;
+          const file = firmwareFile(api.FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
+          await api.Spark_Prepare_For_Firmware_Update(file, 0, null);
+          file.chunk_address = file.file_address;
+          for (let at = 0; at < image.length; at += 256) {
+            file.chunk_size = Math.min(256, image.length - at);
+            await api.Spark_Save_Firmware_Chunk(file, image.subarray(at, at + 256), null);
+            file.chunk_address += file.chunk_size;
+          }
+          results.push(await api.Spark_Finish_Firmware_Update(file, UpdateFlag.SUCCESS, null));
+          await api.delay(1);
+        },
+      }),
+      { name: 'upgrader', systemMode: 'MANUAL' },
+    );
+    const device = new VirtualBoron({ deviceOs: '1.4.4', app: sketch, modules: [bootloader201] }).powerOn();
+    await device.runUntil('SECOND UPDATE', { timeoutMs: 120_000 });
+    expect(results).toEqual([0, 1]);
+    expect(events.filter((p) => p === 1 || p === -1)).toEqual([-1, 1]);
+    expect(device.logs.filter((r) => r.category.startsWith('hal')).map((r) => r.line.slice(11))).toEqual([
+      '[hal] INFO: module fetched 1, checks=5e, result=5e',
+      '[hal.ota] INFO: Validating module; type: 5; index: 1; version: 6',
+      '[hal.ota] INFO: Applying module; type: 5; index: 1; version: 6',
+    ]);
+  });
+
   it('flashes a bootloader in place during Finish (no slot), then resets', async () => {
     const bootloader = buildModule({ function: ModuleFunction.BOOTLOADER, deviceOs: '1.4.4', version: 600, size: 4096 });
     const { device, seen } = otaDevice(bootloader, UpdateFlag.SUCCESS | UpdateFlag.DONT_RESET);

@@ -18,16 +18,23 @@ function files(dir: string): string[] {
   });
 }
 
-const importsOf = (path: string): string[] => [...readFileSync(path, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+/** Every module a file names: `from '…'`, `import '…'`, `import('…')`, `require('…')`, either quote. */
+const importsIn = (text: string): string[] => [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)(['"])([^'"]+)\1/g)].map((m) => m[2]);
+const importsOf = (path: string): string[] => importsIn(readFileSync(path, 'utf8'));
 
 describe('layering', () => {
   it.each(Object.keys(FORBIDDEN))('src/%s imports none of the layers above it', (folder) => {
     const offending = files(join(SRC, folder)).flatMap((file) =>
       importsOf(file)
-        .filter((spec) => FORBIDDEN[folder].some((layer) => spec.startsWith(`../${layer}/`)))
+        .filter((spec) => FORBIDDEN[folder].some((layer) => spec === `../${layer}` || spec.startsWith(`../${layer}/`)))
         .map((spec) => `${relative(SRC, file)} imports ${spec}`),
     );
     expect(offending).toEqual([]);
+  });
+
+  it('sees every form of import (so the checks above cannot miss one)', () => {
+    const sample = `import a from '../x/a';\nimport "../y";\nconst c = require('../z/c');\nconst d = import("../w");`;
+    expect(importsIn(sample)).toEqual(['../x/a', '../y', '../z/c', '../w']);
   });
 
   it('src/sim uses no node: module and no wall clock', () => {

@@ -72,6 +72,23 @@ describe('virtual HTTP server', () => {
     expect(received.text.endsWith('\r\n\r\nnew')).toBe(true);
   });
 
+  it('answers 400 to a request Fetch cannot represent, instead of leaving the device hanging', async () => {
+    const received = { text: '' };
+    const device = deviceRunning(async (api) => {
+      const client = new api.TCPClient();
+      await client.connect('web.example', 80);
+      await client.write('GET /x HTTP/1.1\r\nHost: bad host\r\nConnection: close\r\n\r\n');
+      const buf = new Uint8Array(128);
+      while (await client.connected()) {
+        const n = await client.read(buf, 128);
+        if (n > 0) received.text += Buffer.from(buf.subarray(0, n)).toString('latin1');
+      }
+    });
+    await device.runUntil('DONE');
+    expect(received.text).toBe('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    expect(device.diagnostics[0].code).toBe('bad-request');
+  });
+
   it('hands the handler the request as the device sent it', async () => {
     const seen: string[] = [];
     await get('/c?x=1', [
