@@ -22,6 +22,7 @@ import { VirtualHttpServer } from '../net/http-server';
 import { idealLink, type LinkModel } from '../net/link';
 import { LINK_PROFILES, type LinkProfileName } from '../net/link-profiles';
 import { VirtualNetwork, type DnsOptions } from '../net/network';
+import type { NetworkFault } from '../net/faults';
 import { TCPClient } from '../net/tcp-client';
 import { Cpu, never } from './cpu';
 import { buildModule, sketchForSha } from './images';
@@ -46,6 +47,8 @@ export interface VirtualBoronOptions {
   /** How data reaches the device: a named profile ('lte-m', 'nb-iot', '3g', 'forum', 'ideal') or a model. */
   link?: LinkModel | LinkProfileName;
   dns?: DnsOptions;
+  /** What goes wrong on the network, at chosen moments or bytes. */
+  faults?: NetworkFault[];
   /** Same seed and inputs, same run, byte for byte. */
   seed?: number | string;
   /** What uninitialised stack variables (a `FileTransfer::Descriptor`) hold. */
@@ -176,7 +179,7 @@ export class VirtualBoron {
       },
     };
     this.server = new VirtualHttpServer(this.netContext, options.server ?? []);
-    this.network = new VirtualNetwork(this.netContext, typeof options.link === 'string' ? LINK_PROFILES[options.link] : (options.link ?? idealLink), (host, port, peer) => this.server.accept(host, port, peer), options.dns);
+    this.network = new VirtualNetwork(this.netContext, typeof options.link === 'string' ? LINK_PROFILES[options.link] : (options.link ?? idealLink), (host, port, peer) => this.server.accept(host, port, peer), options.dns, options.faults);
     this.installFactoryImages(options);
   }
 

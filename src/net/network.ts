@@ -2,6 +2,8 @@ import { hashString } from '../sim/random';
 import type { LinkModel } from './link';
 import type { NetContext, ServerAcceptor } from './context';
 import { VirtualSocket } from './socket';
+import { faultFor, withStreamFaults, type FaultKind, type NetworkFault } from './faults';
+import { millisToMicros } from '../sim/clock';
 
 export interface DnsOptions {
   /** Names that fail to resolve. */
@@ -10,7 +12,7 @@ export interface DnsOptions {
   records?: Record<string, string>;
 }
 
-export type ConnectResult = { ok: true; socket: VirtualSocket; address: string } | { ok: false; reason: 'dns' | 'refused' };
+export type ConnectResult = { ok: true; socket: VirtualSocket; address: string } | { ok: false; reason: 'dns' | 'refused' | 'timeout' };
 
 /**
  * The device's view of the network: names resolve through a virtual DNS, connections go through
@@ -18,12 +20,15 @@ export type ConnectResult = { ok: true; socket: VirtualSocket; address: string }
  */
 export class VirtualNetwork {
   private readonly sockets = new Set<VirtualSocket>();
+  /** Connections opened so far: faults can target the nth. */
+  private connections = 0;
 
   constructor(
     private readonly ctx: NetContext,
     readonly link: LinkModel,
     private readonly accept: ServerAcceptor,
     private readonly dns: DnsOptions = {},
+    private readonly faults: readonly NetworkFault[] = [],
   ) {}
 
   resolve(host: string): string | undefined {
@@ -33,16 +38,25 @@ export class VirtualNetwork {
     return Object.hasOwn(records, host) ? records[host] : `192.0.2.${(hashString(host) % 254) + 1}`;
   }
 
-  /** DNS lookup and TCP handshake, taking the link's time for each. */
+  /** DNS lookup and TCP handshake, taking the link's time for each — unless a fault says otherwise. */
   async connect(host: string, port: number): Promise<ConnectResult> {
-    const channel = this.link.open(this.ctx.random.fork(`link/${host}:${port}/${this.ctx.clock.nowMicros}`));
+    const index = this.connections++;
+    const fault = <K extends FaultKind>(kind: K) => faultFor(this.faults, kind, index, host, port);
+    const link = this.link.open(this.ctx.random.fork(`link/${host}:${port}/${this.ctx.clock.nowMicros}`));
+    const channel = withStreamFaults(link, fault('stall'), fault('link-down'));
     await this.ctx.spend(channel.dnsMicros());
-    const address = this.resolve(host);
+    const address = fault('dns-failure') ? undefined : this.resolve(host);
     this.ctx.events.emit('dns:lookup', address === undefined ? { host } : { host, address });
     if (address === undefined) return { ok: false, reason: 'dns' };
+    const timeout = fault('connect-timeout');
+    if (timeout) {
+      await this.ctx.spend(millisToMicros(timeout.afterMs));
+      this.ctx.events.emit('tcp:connect', { host, port, ok: false });
+      return { ok: false, reason: 'timeout' };
+    }
     await this.ctx.spend(channel.connectMicros());
-    const socket = new VirtualSocket(this.ctx, channel, host, port);
-    const server = this.accept(host, port, socket.peer);
+    const socket = new VirtualSocket(this.ctx, channel, host, port, fault('server-close'), fault('socket-dropped'));
+    const server = fault('connection-refused') ? undefined : this.accept(host, port, socket.peer);
     this.ctx.events.emit('tcp:connect', { host, port, ok: server !== undefined });
     if (!server) return { ok: false, reason: 'refused' };
     socket.attach(server);

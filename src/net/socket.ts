@@ -1,4 +1,4 @@
-import type { Alarm } from '../sim/clock';
+import { millisToMicros, type Alarm } from '../sim/clock';
 import type { LinkChannel } from './link';
 import type { NetContext, ServerConnection, ServerPeer } from './context';
 
@@ -37,15 +37,26 @@ export class VirtualSocket {
   resetReceived = false;
   /** The device closed this socket. */
   closed = false;
+  /** A `server-close` fault has ended the server's stream. */
+  private serverCut = false;
+
+  /** The server stops after this many bytes of its stream (a `server-close` fault). */
+  private readonly closeAfter?: { afterBytes: number; reset?: boolean };
+  private readonly drop: Alarm;
 
   constructor(
     private readonly ctx: NetContext,
     private readonly channel: LinkChannel,
     readonly host: string,
     readonly port: number,
+    closeAfter?: { afterBytes: number; reset?: boolean },
+    dropped?: { atMs: number },
   ) {
     this.arrival = ctx.clock.createAlarm(`tcp ${host}:${port} arrival`, () => this.arrive());
     this.departure = ctx.clock.createAlarm(`tcp ${host}:${port} uplink`, () => this.depart());
+    this.drop = ctx.clock.createAlarm(`tcp ${host}:${port} modem drop`, () => this.dropped());
+    this.closeAfter = closeAfter;
+    if (dropped) this.drop.scheduleAt(millisToMicros(dropped.atMs));
   }
 
   attach(server: ServerConnection): void {
@@ -92,6 +103,7 @@ export class VirtualSocket {
     this.closed = true;
     this.arrival.cancel();
     this.departure.cancel();
+    this.drop.cancel();
     this.outbound.length = 0;
     this.inFlight.length = 0;
     this.inFlightHead = 0;
@@ -99,19 +111,37 @@ export class VirtualSocket {
     this.ctx.events.emit('tcp:close', { by: 'device' });
   }
 
-  private fromServer(bytes: Uint8Array): void {
-    if (this.closed || bytes.length === 0) return;
+  private fromServer(all: Uint8Array): void {
+    if (this.closed || this.serverCut || all.length === 0) return;
+    const limit = this.closeAfter ? this.closeAfter.afterBytes - this.serverOffset : all.length;
+    const bytes = all.subarray(0, Math.max(0, limit));
     let at = 0;
     for (const d of this.channel.downlink(this.ctx.clock.nowMicros, this.serverOffset, bytes.length)) {
       this.inFlight.push({ atMicros: d.atMicros, bytes: bytes.subarray(at, at + d.length) });
       at += d.length;
     }
     this.serverOffset += bytes.length;
+    if (this.closeAfter && this.serverOffset >= this.closeAfter.afterBytes) {
+      this.closeFromServer(this.closeAfter.reset ? 'rst' : 'fin');
+      this.serverCut = true;
+    }
     this.rearm();
   }
 
-  private closeFromServer(kind: 'fin' | 'rst'): void {
+  /** The modem dropped the socket: to the stack this is a reset; what was not read is gone. */
+  private dropped(): void {
     if (this.closed) return;
+    this.resetReceived = true;
+    this.queue.length = 0;
+    this.queued = 0;
+    this.inFlight.length = 0;
+    this.inFlightHead = 0;
+    this.arrival.cancel();
+    this.ctx.events.emit('tcp:close', { by: 'remote' });
+  }
+
+  private closeFromServer(kind: 'fin' | 'rst'): void {
+    if (this.closed || this.serverCut) return;
     this.inFlight.push({ atMicros: this.channel.finArrival(this.ctx.clock.nowMicros), close: kind });
     this.rearm();
   }
