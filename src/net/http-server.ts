@@ -2,7 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import { duplexPair, type Duplex } from 'node:stream';
 import { getResponse, type RequestHandler } from 'msw';
 import type { NetContext, ServerConnection, ServerPeer } from './context';
-import { wireHeaders } from './wire-response';
+import { NO_CONTENT_LENGTH, wireHeaders } from './wire-response';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -175,7 +175,10 @@ async function writeResponse(res: ServerResponse, response: Response, head: bool
   const body = Buffer.from(await response.arrayBuffer());
   const lines = wireHeaders(response);
   const has = (name: string): boolean => lines.some(([n]) => n.toLowerCase() === name);
-  if (!has('content-length') && !has('transfer-encoding')) lines.push(['Content-Length', String(body.length)]);
+  const closeDelimited = response.headers.has(NO_CONTENT_LENGTH);
+  if (!has('content-length') && !has('transfer-encoding') && !closeDelimited) lines.push(['Content-Length', String(body.length)]);
+  // Without a length the body ends at the close, as an HTTP/1.0 server sends it; Node must not chunk it.
+  if (closeDelimited) res.useChunkedEncodingByDefault = false;
   res.sendDate = false;
   if (!has('connection')) res.removeHeader('connection');
   res.writeHead(response.status, response.statusText || STATUS_CODES[response.status] || '', lines.flat());

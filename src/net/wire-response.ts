@@ -4,12 +4,16 @@
  * returns `wireResponse(...)`: the names go on the wire exactly as listed here.
  */
 export const HEADER_ORDER = 'x-virtual-boron-header-order';
+/** Marks a response that must go out without a Content-Length (the body ends when the connection closes). */
+export const NO_CONTENT_LENGTH = 'x-virtual-boron-no-content-length';
 
 export interface WireResponseInit {
   status?: number;
   statusText?: string;
   /** Header lines in wire order, with their case. */
   headers?: [string, string][];
+  /** false: send no Content-Length; the body ends when the server closes the connection. */
+  contentLength?: false;
 }
 
 export type WireBody = Uint8Array | string | null;
@@ -18,6 +22,7 @@ export function wireResponse(body: WireBody, init: WireResponseInit = {}): Respo
   const headers = new Headers();
   for (const [name, value] of init.headers ?? []) headers.append(name, value);
   headers.set(HEADER_ORDER, JSON.stringify((init.headers ?? []).map(([name]) => name)));
+  if (init.contentLength === false) headers.set(NO_CONTENT_LENGTH, '1');
   // Bytes, not a string: Fetch would add a Content-Type the handler never wrote.
   const payload = body === null ? null : typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
   return new Response(payload, { status: init.status ?? 200, statusText: init.statusText ?? '', headers });
@@ -37,7 +42,7 @@ export function wireHeaders(response: Response): [string, string][] {
     if (value !== null) out.push([name, value]);
   }
   response.headers.forEach((value, lower) => {
-    if (lower === HEADER_ORDER || seen.has(lower)) return;
+    if (lower === HEADER_ORDER || lower === NO_CONTENT_LENGTH || seen.has(lower)) return;
     out.push([titleCase(lower), value]);
   });
   return out;
