@@ -19,6 +19,8 @@ export interface FirmwareRouteOptions {
   keepAlive?: boolean;
   /** More header lines, in wire order. */
   headers?: [string, string][];
+  /** Answer only the first matching request (msw's `once`), so a later route can answer the retry. */
+  once?: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export function firmwareRoute(url: string, image: Uint8Array, options: FirmwareR
     else if (typeof options.contentLength === 'number') lines.push(['Content-Length', String(options.contentLength)]);
     else if (options.contentLength !== 'missing') lines.push(['Content-Length', String(body.length)]);
     return wireResponse(body, { status: range ? 206 : 200, headers: [...lines, ...connection, ...extra], ...(options.contentLength === 'missing' ? { contentLength: false } : {}) });
-  });
+  }, { once: options.once ?? false });
 }
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined when absent or not understood (serve it all). */

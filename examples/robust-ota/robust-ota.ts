@@ -1,0 +1,223 @@
+/**
+ * An OTA-over-HTTP routine that survives the network and servers it will meet: it checks a
+ * manifest, resumes with Range after a drop (and copes with a server that ignores Range), retries
+ * with backoff within a total time limit, verifies the image's SHA-256 before Finish, and never
+ * calls Finish(SUCCESS) on a partial or wrong image. Copy it into a sketch.
+ */
+import { createHash } from 'node:crypto';
+import { UpdateFlag, type SketchApi, type TCPClient } from '../../src/index';
+
+export interface RobustOtaOptions {
+  host: string;
+  /** JSON `{ "path": "/firmware/app.bin", "size": 5012, "sha256": "…" }`. */
+  manifestPath: string;
+  port?: number;
+  /** Give up (and keep the running firmware) after this long. */
+  totalTimeoutMs?: number;
+  attempts?: number;
+  /** A connection that delivers nothing for this long is abandoned and retried. */
+  idleTimeoutMs?: number;
+}
+
+interface Manifest {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+interface Response {
+  status: number;
+  headers: Map<string, string>;
+}
+
+type Outcome = 'updated' | 'kept-old-firmware';
+
+const MAX_HEADER = 4096;
+
+export function makeRobustOta(api: SketchApi) {
+  const { TCPClient, FileTransfer, Log, millis, delay } = api;
+  const { Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
+
+  /** Read the status line and headers, byte by byte, up to the blank line. */
+  async function readHead(client: TCPClient, deadline: number): Promise<Response | undefined> {
+    let head = '';
+    while (!head.endsWith('\r\n\r\n')) {
+      if (head.length > MAX_HEADER || millis() > deadline) return undefined;
+      const c = await client.read();
+      if (c >= 0) head += String.fromCharCode(c);
+      else if (!(await client.connected())) return undefined;
+      else await delay(1);
+    }
+    const [statusLine, ...lines] = head.trimEnd().split('\r\n');
+    const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0);
+    const headers = new Map(lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
+    return { status, headers };
+  }
+
+  /** GET `path` from `host`, optionally from byte `from`; the client is left positioned at the body. */
+  async function get(host: string, port: number, path: string, from: number, idleMs: number): Promise<{ client: TCPClient; response: Response } | undefined> {
+    const client = new TCPClient();
+    if ((await client.connect(host, port)) !== 1) return undefined;
+    const range = from > 0 ? `Range: bytes=${from}-\r\n` : '';
+    await client.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${range}Connection: close\r\n\r\n`);
+    const response = await readHead(client, millis() + idleMs);
+    if (!response) {
+      await client.stop();
+      return undefined;
+    }
+    return { client, response };
+  }
+
+  /** Body bytes as they come, de-chunked if the server chunked them; undefined at the end or when the link goes quiet. */
+  function bodyReader(client: TCPClient, chunked: boolean, idleMs: number) {
+    const buf = new Uint8Array(128);
+    let chunkLeft = 0;
+    let finished = false;
+    async function readLine(): Promise<string | undefined> {
+      let line = '';
+      const deadline = millis() + idleMs;
+      while (!line.endsWith('\r\n')) {
+        const c = await client.read();
+        if (c >= 0) line += String.fromCharCode(c);
+        else if (!(await client.connected()) || millis() > deadline) return undefined;
+        else await delay(1);
+      }
+      return line.trimEnd();
+    }
+    return async (): Promise<Uint8Array | undefined> => {
+      if (finished) return undefined;
+      if (chunked && chunkLeft === 0) {
+        const size = await readLine();
+        if (size === undefined) return undefined;
+        chunkLeft = Number.parseInt(size === '' ? ((await readLine()) ?? '0') : size, 16);
+        if (!(chunkLeft > 0)) {
+          finished = true;
+          return undefined;
+        }
+      }
+      const deadline = millis() + idleMs;
+      for (;;) {
+        const available = await client.available();
+        if (available > 0) {
+          const n = await client.read(buf, chunked ? Math.min(chunkLeft, 128) : 128);
+          if (chunked) chunkLeft -= n;
+          return buf.slice(0, n);
+        }
+        if (!(await client.connected()) || millis() > deadline) return undefined;
+        await delay(1);
+      }
+    };
+  }
+
+  async function fetchManifest(o: Required<RobustOtaOptions>): Promise<Manifest | undefined> {
+    const got = await get(o.host, o.port, o.manifestPath, 0, o.idleTimeoutMs);
+    if (!got || got.response.status !== 200) return undefined;
+    const read = bodyReader(got.client, got.response.headers.get('transfer-encoding') === 'chunked', o.idleTimeoutMs);
+    let text = '';
+    for (let part = await read(); part; part = await read()) text += Buffer.from(part).toString('latin1');
+    await got.client.stop();
+    try {
+      const m = JSON.parse(text) as Manifest;
+      return typeof m.path === 'string' && Number.isInteger(m.size) && /^[0-9a-f]{64}$/.test(m.sha256) ? m : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return async function robustUpdate(options: RobustOtaOptions): Promise<Outcome> {
+    const o: Required<RobustOtaOptions> = { port: 80, totalTimeoutMs: 15 * 60_000, attempts: 8, idleTimeoutMs: 30_000, ...options };
+    const deadline = millis() + o.totalTimeoutMs;
+    let backoff = 1000;
+    const pause = async (ms = backoff): Promise<void> => {
+      await delay(Math.min(ms, Math.max(0, deadline - millis())));
+      backoff = Math.min(backoff * 2, 60_000);
+    };
+
+    let manifest: Manifest | undefined;
+    for (let attempt = 0; !manifest && attempt < o.attempts && millis() < deadline; attempt++) {
+      manifest = await fetchManifest(o);
+      if (!manifest) await pause();
+    }
+    if (!manifest) {
+      Log.warn('OTA: no manifest; keeping the running firmware');
+      return 'kept-old-firmware';
+    }
+
+    const file = new FileTransfer.Descriptor();
+    file.store = FileTransfer.Store.FIRMWARE;
+    file.chunk_address = 0;
+    file.chunk_size = 128;
+    file.file_length = manifest.size;
+    file.file_address = 0;
+    if ((await Spark_Prepare_For_Firmware_Update(file, 0, null)) !== 0) return 'kept-old-firmware';
+
+    const sha = createHash('sha256');
+    let offset = 0;
+    let path = manifest.path;
+    for (let attempt = 0; offset < manifest.size && attempt < o.attempts && millis() < deadline; attempt++) {
+      const got = await get(o.host, o.port, path, offset, o.idleTimeoutMs);
+      if (!got) {
+        Log.warn('OTA: no answer (attempt %d); retrying from byte %d', attempt + 1, offset);
+        await pause();
+        continue;
+      }
+      const { client, response } = got;
+      const { status, headers } = response;
+      if (status === 301 || status === 302 || status === 307 || status === 308) {
+        await client.stop();
+        const location = headers.get('location') ?? '';
+        const url = /^http:\/\/[^/]+(\/.*)$/.exec(location);
+        path = url ? url[1] : location.startsWith('/') ? location : path;
+        continue;
+      }
+      if (status === 503 || status === 500 || status === 429) {
+        await client.stop();
+        await pause(Number(headers.get('retry-after') ?? NaN) * 1000 || backoff);
+        continue;
+      }
+      let skip = 0;
+      if (status === 206) {
+        const start = Number(/^bytes (\d+)-/.exec(headers.get('content-range') ?? '')?.[1] ?? -1);
+        if (start !== offset) {
+          await client.stop();
+          continue;
+        }
+      } else if (status === 200) {
+        // The server ignored Range (or this is the first request): the body starts at 0, so skip what we have.
+        skip = offset;
+      } else {
+        await client.stop();
+        Log.warn('OTA: HTTP %d; keeping the running firmware', status);
+        break;
+      }
+      const read = bodyReader(client, headers.get('transfer-encoding') === 'chunked', o.idleTimeoutMs);
+      for (let part = await read(); part && offset < manifest.size; part = await read()) {
+        const used = part.subarray(Math.min(skip, part.length));
+        skip -= part.length - used.length;
+        if (used.length === 0) continue;
+        const take = used.subarray(0, manifest.size - offset);
+        file.chunk_address = file.file_address + offset;
+        file.chunk_size = take.length;
+        if ((await Spark_Save_Firmware_Chunk(file, take, null)) !== 0) break;
+        sha.update(take);
+        offset += take.length;
+      }
+      await client.stop();
+      if (offset < manifest.size) {
+        Log.warn('OTA: connection ended at byte %d of %d; resuming', offset, manifest.size);
+        await pause();
+      }
+    }
+
+    const complete = offset === manifest.size && sha.digest('hex') === manifest.sha256;
+    if (!complete) {
+      Log.error('OTA: image incomplete or its SHA-256 does not match; keeping the running firmware');
+      await Spark_Finish_Firmware_Update(file, UpdateFlag.ERROR, null);
+      return 'kept-old-firmware';
+    }
+    Log.info('OTA: %d bytes verified; applying', offset);
+    // 0 on 1.x and 3.x+, 1 (APPLIED_PENDING_RESTART) on 2.x; the device resets into the new image either way.
+    const result = await Spark_Finish_Firmware_Update(file, UpdateFlag.SUCCESS, null);
+    return result === 0 || result === 1 ? 'updated' : 'kept-old-firmware';
+  };
+}
