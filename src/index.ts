@@ -18,6 +18,7 @@ export { BoronMap } from './hal/boron-flash';
 export { NorFlash, type NorFlashGeometry, type NorFlashTiming, type NorFlashStats, type FlashOperation } from './hal/nor-flash';
 export { recordedLink, parametricLink, idealLink, type LinkModel, type RecordedSchedule, type ParametricLinkOptions } from './net/link';
 export { LINK_PROFILES, FORUM_SCHEDULE, type LinkProfileName } from './net/link-profiles';
+export { recordSchedule } from './net/record';
 export { wireResponse, type WireResponseInit } from './net/wire-response';
 export { firmwareRoute, type FirmwareRouteOptions } from './net/firmware-route';
 export type { NetworkFault, FaultTarget } from './net/faults';

@@ -44,20 +44,22 @@ export class VirtualNetwork {
     const fault = <K extends FaultKind>(kind: K) => faultFor(this.faults, kind, index, host, port);
     const link = this.link.open(this.ctx.random.fork(`link/${host}:${port}/${this.ctx.clock.nowMicros}`));
     const channel = withStreamFaults(link, fault('stall'), fault('link-down'));
-    await this.ctx.spend(channel.dnsMicros());
+    const dnsMicros = channel.dnsMicros();
+    await this.ctx.spend(dnsMicros);
     const address = fault('dns-failure') ? undefined : this.resolve(host);
-    this.ctx.events.emit('dns:lookup', address === undefined ? { host } : { host, address });
+    this.ctx.events.emit('dns:lookup', { connection: index, host, ...(address === undefined ? {} : { address }), micros: dnsMicros });
     if (address === undefined) return { ok: false, reason: 'dns' };
     const timeout = fault('connect-timeout');
     if (timeout) {
       await this.ctx.spend(millisToMicros(timeout.afterMs));
-      this.ctx.events.emit('tcp:connect', { host, port, ok: false });
+      this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: false, micros: millisToMicros(timeout.afterMs) });
       return { ok: false, reason: 'timeout' };
     }
-    await this.ctx.spend(channel.connectMicros());
-    const socket = new VirtualSocket(this.ctx, channel, host, port, fault('server-close'), fault('socket-dropped'));
+    const connectMicros = channel.connectMicros();
+    await this.ctx.spend(connectMicros);
+    const socket = new VirtualSocket(this.ctx, channel, index, host, port, fault('server-close'), fault('socket-dropped'));
     const server = fault('connection-refused') ? undefined : this.accept(host, port, socket.peer);
-    this.ctx.events.emit('tcp:connect', { host, port, ok: server !== undefined });
+    this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: server !== undefined, micros: connectMicros });
     if (!server) return { ok: false, reason: 'refused' };
     socket.attach(server);
     this.sockets.add(socket);

@@ -47,6 +47,8 @@ export class VirtualSocket {
   constructor(
     private readonly ctx: NetContext,
     private readonly channel: LinkChannel,
+    /** The device's connection number, from 0. */
+    readonly connection: number,
     readonly host: string,
     readonly port: number,
     closeAfter?: { afterBytes: number; reset?: boolean },
@@ -88,7 +90,7 @@ export class VirtualSocket {
     const copy = bytes.slice();
     this.outbound.push({ atMicros: this.channel.uplinkArrival(this.ctx.clock.nowMicros, copy.length), bytes: copy });
     if (!this.departure.armed) this.departure.scheduleAt(this.outbound[0].atMicros);
-    this.ctx.events.emit('tcp:send', { bytes: copy.length });
+    this.ctx.events.emit('tcp:send', { connection: this.connection, bytes: copy.length });
   }
 
   private depart(): void {
@@ -108,7 +110,7 @@ export class VirtualSocket {
     this.inFlight.length = 0;
     this.inFlightHead = 0;
     this.server?.close();
-    this.ctx.events.emit('tcp:close', { by: 'device' });
+    this.ctx.events.emit('tcp:close', { connection: this.connection, by: 'device' });
   }
 
   private fromServer(all: Uint8Array): void {
@@ -137,7 +139,7 @@ export class VirtualSocket {
     this.inFlight.length = 0;
     this.inFlightHead = 0;
     this.arrival.cancel();
-    this.ctx.events.emit('tcp:close', { by: 'remote' });
+    this.ctx.events.emit('tcp:close', { connection: this.connection, by: 'remote' });
   }
 
   private closeFromServer(kind: 'fin' | 'rst'): void {
@@ -165,13 +167,13 @@ export class VirtualSocket {
         this.queue.length = 0;
         this.queued = 0;
       } else if (piece.close === 'fin') this.finReceived = true;
-      if (piece.close) this.ctx.events.emit('tcp:close', { by: 'remote' });
+      if (piece.close) this.ctx.events.emit('tcp:close', { connection: this.connection, by: 'remote' });
     }
     if (this.inFlightHead === this.inFlight.length) {
       this.inFlight.length = 0;
       this.inFlightHead = 0;
     }
-    if (bytes > 0) this.ctx.events.emit('tcp:data', { bytes });
+    if (bytes > 0) this.ctx.events.emit('tcp:data', { connection: this.connection, bytes });
     this.rearm();
   }
 }

@@ -9,11 +9,12 @@ export interface DeviceEventMap {
   log: { category: string; level: string; message: string; line: string };
   'flash:erase': { chip: string; address: number; length: number };
   'flash:program': { chip: string; address: number; length: number; overData: number; mismatched: number };
-  'dns:lookup': { host: string; address?: string };
-  'tcp:connect': { host: string; port: number; ok: boolean };
-  'tcp:send': { bytes: number };
-  'tcp:data': { bytes: number };
-  'tcp:close': { by: 'device' | 'remote' };
+  /** `connection` numbers the device's connections from 0, so a trace can be read one connection at a time. */
+  'dns:lookup': { connection: number; host: string; address?: string; micros: number };
+  'tcp:connect': { connection: number; host: string; port: number; ok: boolean; micros: number };
+  'tcp:send': { connection: number; bytes: number };
+  'tcp:data': { connection: number; bytes: number };
+  'tcp:close': { connection: number; by: 'device' | 'remote' };
   'http:request': { method: string; url: string };
   'http:response': { status: number; bytes: number };
   'ota:begin': { fileAddress: number; fileLength: number; erased: boolean };

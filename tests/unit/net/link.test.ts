@@ -1,6 +1,8 @@
 /** Link models: when the server's bytes reach the device. */
 import { SeededRandom } from '../../../src/sim/random';
 import { parametricLink, recordedLink } from '../../../src/net/link';
+import { recordSchedule } from '../../../src/net/record';
+import { runForumScenario } from '../../../examples/forum-ota/scenario';
 
 describe('recordedLink', () => {
   const schedule = { dnsMs: 10, connectMs: 20, uplinkMs: 5, downlink: [{ atMs: 100, bytes: 960 }, { atMs: 150, bytes: 960 }] };
@@ -51,5 +53,16 @@ describe('loss', () => {
     expect(a.every((g) => g === 1000 || g === 1_001_000)).toBe(true);
     expect(a.filter((g) => g > 1000).length).toBeGreaterThan(3);
     expect(gaps(4)).toEqual(a);
+  });
+});
+
+describe('recordSchedule', () => {
+  it('replays a run: the same bytes arrive at the same moments', async () => {
+    const original = await runForumScenario({ fixed: true, link: 'lte-m', seed: 11 });
+    const schedule = recordSchedule(original.trace, 0);
+    const replay = await runForumScenario({ fixed: true, link: recordedLink(schedule), seed: 99 });
+    const arrivals = (d: typeof original) => d.trace.filter((e) => e.type === 'tcp:data').map((e) => [e.atMicros, e.bytes]);
+    expect(arrivals(replay)).toEqual(arrivals(original));
+    expect(schedule.downlink.reduce((n, p) => n + p.bytes, 0)).toBe(5012 + 305);
   });
 });
