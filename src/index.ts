@@ -19,6 +19,7 @@ export { NorFlash, type NorFlashGeometry, type NorFlashTiming, type NorFlashStat
 export { recordedLink, parametricLink, idealLink, type LinkModel, type RecordedSchedule, type ParametricLinkOptions } from './net/link';
 export { LINK_PROFILES, FORUM_SCHEDULE, type LinkProfileName } from './net/link-profiles';
 export { recordSchedule } from './net/record';
+export type { RealServerAddress } from './net/real-server';
 export { wireResponse, type WireResponseInit } from './net/wire-response';
 export { firmwareRoute, type FirmwareRouteOptions } from './net/firmware-route';
 export type { NetworkFault, FaultTarget } from './net/faults';

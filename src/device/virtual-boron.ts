@@ -23,6 +23,7 @@ import { idealLink, type LinkModel } from '../net/link';
 import { LINK_PROFILES, type LinkProfileName } from '../net/link-profiles';
 import { VirtualNetwork, type DnsOptions } from '../net/network';
 import type { NetworkFault } from '../net/faults';
+import { RealConnection, type RealServerAddress } from '../net/real-server';
 import { TCPClient } from '../net/tcp-client';
 import { Cpu, never } from './cpu';
 import { buildModule, sketchForSha } from './images';
@@ -49,6 +50,11 @@ export interface VirtualBoronOptions {
   dns?: DnsOptions;
   /** What goes wrong on the network, at chosen moments or bytes. */
   faults?: NetworkFault[];
+  /**
+   * Names (or `name:port`) that lead to a real server on loopback instead of the msw handlers: the
+   * device's TCPClient talks to it through a real socket. Virtual time stands still while it answers.
+   */
+  realServers?: Record<string, RealServerAddress>;
   /** Same seed and inputs, same run, byte for byte. */
   seed?: number | string;
   /** What uninitialised stack variables (a `FileTransfer::Descriptor`) hold. */
@@ -179,7 +185,13 @@ export class VirtualBoron {
       },
     };
     this.server = new VirtualHttpServer(this.netContext, options.server ?? []);
-    this.network = new VirtualNetwork(this.netContext, typeof options.link === 'string' ? LINK_PROFILES[options.link] : (options.link ?? idealLink), (host, port, peer) => this.server.accept(host, port, peer), options.dns, options.faults);
+    this.network = new VirtualNetwork(this.netContext, typeof options.link === 'string' ? LINK_PROFILES[options.link] : (options.link ?? idealLink), (host, port, peer) => {
+        const real = options.realServers?.[`${host}:${port}`] ?? options.realServers?.[host];
+        return real ? new RealConnection(this.netContext, peer, real) : this.server.accept(host, port, peer);
+      },
+      options.dns,
+      options.faults,
+    );
     this.installFactoryImages(options);
   }
 
