@@ -48,7 +48,7 @@ export function withStreamFaults(channel: LinkChannel, stall: { afterBytes: numb
   const pause = stall ? millisToMicros(stall.forMs) : 0;
   return {
     dnsMicros: () => channel.dnsMicros(),
-    connectMicros: () => channel.connectMicros(),
+    connectMicros: (startedAt) => channel.connectMicros(startedAt),
     uplinkArrival: (sentAt, length) => hold(channel.uplinkArrival(sentAt, length)),
     downlink(readyAt, offset, length) {
       const out: Delivery[] = [];

@@ -11,7 +11,8 @@ export interface Delivery {
 /** One TCP connection's path through the link: how long things take, and when bytes arrive. */
 export interface LinkChannel {
   dnsMicros(): Micros;
-  connectMicros(): Micros;
+  /** The handshake's duration, starting at `startedAt`. */
+  connectMicros(startedAt: Micros): Micros;
   /** When bytes the device sends at `sentAt` reach the server. */
   uplinkArrival(sentAt: Micros, length: number): Micros;
   /** When the server's bytes [offset, offset + length), ready at `readyAt`, reach the device. */
@@ -88,7 +89,15 @@ export interface ParametricLinkOptions {
   lossPercent?: number;
   /** The retransmission timeout a loss costs: lwIP's initial RTO is 3 s, then it adapts; default 2 × RTT, at least 1 s. */
   retransmitMs?: number;
+  /**
+   * The carrier's NAT forgets a connection idle this long: after that nothing gets through either
+   * way and no FIN or RST comes — the connection just goes silent, as cellular ones do.
+   */
+  natIdleTimeoutMs?: number;
 }
+
+/** When a silenced connection's packets "arrive": never, as far as any run is concerned. */
+const NEVER_MICROS = Number.MAX_SAFE_INTEGER;
 
 export function parametricLink(options: ParametricLinkOptions): LinkModel {
   const oneWay = millisToMicros(options.rttMs / 2);
@@ -101,15 +110,30 @@ export function parametricLink(options: ParametricLinkOptions): LinkModel {
       const loss = (): Micros => (options.lossPercent && random.nextFloat() * 100 < options.lossPercent ? retransmit : 0);
       let upFree = 0;
       let downFree = 0;
+      const idleLimit = options.natIdleTimeoutMs === undefined ? undefined : millisToMicros(options.natIdleTimeoutMs);
+      let lastPacket: Micros | undefined;
+      let silenced = false;
+      /** Whether the NAT still maps this connection at `at`; any packet refreshes it. */
+      const mapped = (at: Micros): boolean => {
+        if (idleLimit !== undefined && lastPacket !== undefined && at - lastPacket > idleLimit) silenced = true;
+        if (!silenced) lastPacket = Math.max(lastPacket ?? 0, at);
+        return !silenced;
+      };
       return {
         dnsMicros: () => millisToMicros(options.rttMs) + jitter() + loss(),
-        connectMicros: () => millisToMicros(options.rttMs) + jitter() + loss(),
+        connectMicros(startedAt) {
+          const micros = millisToMicros(options.rttMs) + jitter() + loss();
+          lastPacket = startedAt + micros;
+          return micros;
+        },
         uplinkArrival(sentAt, length) {
+          if (!mapped(sentAt)) return NEVER_MICROS;
           upFree = Math.max(upFree, sentAt) + Math.round(length * microsPerByte(options.upKbps)) + loss();
           return upFree + oneWay;
         },
         downlink(readyAt, _offset, length) {
           const out: Delivery[] = [];
+          if (!mapped(readyAt)) return out;
           downFree = Math.max(downFree, readyAt + oneWay);
           for (let left = length; left > 0; ) {
             const n = Math.min(left, options.burstBytes);
@@ -117,9 +141,10 @@ export function parametricLink(options: ParametricLinkOptions): LinkModel {
             out.push({ atMicros: downFree, length: n });
             left -= n;
           }
+          lastPacket = Math.max(lastPacket ?? 0, downFree);
           return out;
         },
-        finArrival: (sentAt) => Math.max(sentAt + oneWay, downFree),
+        finArrival: (sentAt) => (mapped(sentAt) ? Math.max(sentAt + oneWay, downFree) : NEVER_MICROS),
       };
     },
   };

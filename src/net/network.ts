@@ -55,7 +55,7 @@ export class VirtualNetwork {
       this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: false, micros: millisToMicros(timeout.afterMs) });
       return { ok: false, reason: 'timeout' };
     }
-    const connectMicros = channel.connectMicros();
+    const connectMicros = channel.connectMicros(this.ctx.clock.nowMicros);
     await this.ctx.spend(connectMicros);
     const socket = new VirtualSocket(this.ctx, channel, index, host, port, fault('server-close'), fault('socket-dropped'));
     const server = fault('connection-refused') ? undefined : this.accept(host, port, socket.peer);

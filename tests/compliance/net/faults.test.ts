@@ -3,7 +3,7 @@
  * (`spark_wiring_tcpclient_posix.cpp`; reference note §7).
  */
 import { http } from 'msw';
-import { recordedLink, wireResponse, type NetworkFault, type SketchApi } from '../../../src/index';
+import { parametricLink, recordedLink, wireResponse, type NetworkFault, type SketchApi } from '../../../src/index';
 import { deviceRunning, logMessages } from '../../helpers';
 
 const BODY = Uint8Array.from({ length: 2000 }, (_, i) => (i * 7) & 0xff);
@@ -127,5 +127,40 @@ describe('network faults', () => {
     );
     await device.runUntil('DONE');
     expect(outcomes).toEqual([1, 0, 1]);
+  });
+});
+
+describe('a NAT that forgets idle connections (parametricLink natIdleTimeoutMs)', () => {
+  /** Connect, wait `idleMs`, send a GET, then listen for 30 s: the bytes heard and whether a close came. */
+  async function afterIdle(idleMs: number) {
+    const heard = { bytes: 0, closed: false };
+    const device = deviceRunning(
+      async ({ TCPClient, delay, millis }) => {
+        const client = new TCPClient();
+        await client.connect('files.example', 80);
+        await delay(idleMs);
+        await client.write('GET /blob HTTP/1.0\r\nHost: files.example\r\n\r\n');
+        const start = millis();
+        const buf = new Uint8Array(128);
+        while (millis() - start < 30_000 && (await client.connected())) {
+          const n = await client.read(buf, 128);
+          if (n > 0) heard.bytes += n;
+          else await delay(10);
+        }
+        heard.closed = !(await client.connected());
+      },
+      { server, link: parametricLink({ rttMs: 200, downKbps: 300, upKbps: 150, burstBytes: 1024, natIdleTimeoutMs: 60_000 }) },
+    );
+    await device.runUntil('DONE', { timeoutMs: 600_000 });
+    return heard;
+  }
+
+  it('lets a connection idle for less than the timeout through', async () => {
+    expect(await afterIdle(30_000)).toMatchObject({ closed: true });
+    expect((await afterIdle(30_000)).bytes).toBeGreaterThan(BODY.length);
+  });
+
+  it('silences one idle for longer: no answer, no FIN, no RST — the sketch must time out by itself', async () => {
+    expect(await afterIdle(90_000)).toEqual({ bytes: 0, closed: false });
   });
 });

@@ -15,7 +15,7 @@ describe('recordedLink', () => {
       { atMicros: 1_150_000, length: 2345 },
     ]);
     expect(channel.finArrival(1_000_000)).toBe(1_150_000);
-    expect([channel.dnsMicros(), channel.connectMicros(), channel.uplinkArrival(7, 100)]).toEqual([10_000, 20_000, 5_007]);
+    expect([channel.dnsMicros(), channel.connectMicros(0), channel.uplinkArrival(7, 100)]).toEqual([10_000, 20_000, 5_007]);
   });
 });
 
