@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { buildModule, firmwareRoute, VirtualBoron, type FirmwareRouteOptions, type NetworkFault } from '../../src/index';
+import { buildModule, firmwareRoute, VirtualBoron, type FirmwareRouteOptions, type LinkProfileName, type NetworkFault } from '../../src/index';
 import { appV2, FIRMWARE_HOST, MANIFEST_PATH, robustApp } from '../../examples/robust-ota/sketches';
 import { otaTestSketch } from '../../examples/forum-ota/sketches';
 
@@ -17,6 +17,7 @@ const manifest = (image: Uint8Array) => http.get(url(MANIFEST_PATH), () => HttpR
 interface Case {
   name: string;
   expect: 'updated' | 'kept';
+  link?: LinkProfileName;
   faults?: NetworkFault[];
   routes?: FirmwareRouteOptions[];
   image?: Uint8Array;
@@ -39,6 +40,8 @@ const CASES: Case[] = [
   { name: 'a Content-Length that lies', expect: 'updated', routes: [{ contentLength: 70_000 }] },
   { name: 'chunked transfer encoding', expect: 'updated', routes: [{ chunked: true }] },
   { name: 'a redirect', expect: 'updated', routes: [{ redirectTo: url('/mirror/app.bin'), once: true }] },
+  { name: 'an HTTP/1.1 keep-alive server', expect: 'updated', routes: [{ keepAlive: true }] },
+  { name: 'an nb-iot link', expect: 'updated', link: 'nb-iot' },
   { name: '503 with Retry-After, once', expect: 'updated', routes: [{ status: 503, retryAfter: 30, once: true }] },
   { name: 'a 404', expect: 'kept', routes: [{ status: 404 }] },
   { name: 'a persistent 500', expect: 'kept', routes: [{ status: 500 }] },
@@ -52,7 +55,7 @@ function device(c: Case): VirtualBoron {
   return new VirtualBoron({
     deviceOs: '1.4.4',
     app: robustApp,
-    link: 'lte-m',
+    link: c.link ?? 'lte-m',
     faults: c.faults,
     server: [manifest(IMAGE), ...routes, firmwareRoute(url(IMAGE_PATH), served), firmwareRoute(url('/mirror/app.bin'), served)],
   });
