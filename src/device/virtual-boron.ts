@@ -176,8 +176,10 @@ export class VirtualBoron {
       external: this.external,
       random: this.random.fork('net'),
       spend: (micros) => this.cpu.spend(micros),
+      spendPolling: (micros) => this.cpu.poll(micros),
       waitForEvent: (minMicros, capMicros) => this.cpu.waitForEvent(minMicros, capMicros),
-      activity: () => this.cpu.activity,
+      // Anything the sketch did since: output, input read, or a call that takes time other than a poll.
+      activity: () => this.cpu.activity + this.cpu.spends,
       log: (category, level, message) => this.logManager.log(category, level, message),
       diagnose: (code, message) => this.diagnosticsLog.report(code, message),
       get connectFailureResult() {

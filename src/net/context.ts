@@ -11,9 +11,11 @@ export interface NetContext {
   readonly random: SeededRandom;
   /** Charge the calling sketch's virtual time (resolves once the time has passed). */
   spend(micros: number): Promise<void>;
+  /** Charge a poll's time without counting it as the sketch doing something (connected(), available()). */
+  spendPolling(micros: number): Promise<void>;
   /** Take at least `minMicros`, up to `capMicros` more until the next event: for a poll that found nothing. */
   waitForEvent(minMicros: number, capMicros: number): Promise<void>;
-  /** A count that changes whenever the sketch does something that shows (prints, reads input). */
+  /** A count that changes whenever the sketch does something (prints, reads input, makes a call that takes time). */
   activity(): number;
   log(category: string, level: number, message: string): void;
   diagnose(code: string, message: string): void;

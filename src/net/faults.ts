@@ -46,13 +46,16 @@ export function withStreamFaults(channel: LinkChannel, stall: { afterBytes: numb
   const to = down ? millisToMicros(down.toMs) : 0;
   const hold = (at: Micros): Micros => (down && at >= from && at < to ? to : at);
   const pause = stall ? millisToMicros(stall.forMs) : 0;
+  let sent = 0;
   return {
     dnsMicros: () => channel.dnsMicros(),
-    connectMicros: (startedAt) => channel.connectMicros(startedAt),
+    // A handshake that starts while the link is down completes only after it is back.
+    connectMicros: (startedAt) => hold(startedAt + channel.connectMicros(startedAt)) - startedAt,
     uplinkArrival: (sentAt, length) => hold(channel.uplinkArrival(sentAt, length)),
     downlink(readyAt, offset, length) {
       const out: Delivery[] = [];
       let at = offset;
+      sent = Math.max(sent, offset + length);
       for (const d of channel.downlink(readyAt, offset, length)) {
         // Split the piece that holds the stall point; everything after it comes `forMs` later.
         const cut = stall && at < stall.afterBytes && at + d.length > stall.afterBytes ? stall.afterBytes - at : 0;
@@ -63,6 +66,7 @@ export function withStreamFaults(channel: LinkChannel, stall: { afterBytes: numb
       }
       return out;
     },
-    finArrival: (sentAt) => hold(channel.finArrival(sentAt) + (stall ? pause : 0)),
+    // The FIN waits out the stall only if the stream got that far.
+    finArrival: (sentAt) => hold(channel.finArrival(sentAt) + (stall && sent > stall.afterBytes ? pause : 0)),
   };
 }

@@ -110,6 +110,7 @@ export function parametricLink(options: ParametricLinkOptions): LinkModel {
       const loss = (): Micros => (options.lossPercent && random.nextFloat() * 100 < options.lossPercent ? retransmit : 0);
       let upFree = 0;
       let downFree = 0;
+      let lastDelivered = 0;
       const idleLimit = options.natIdleTimeoutMs === undefined ? undefined : millisToMicros(options.natIdleTimeoutMs);
       let lastPacket: Micros | undefined;
       let silenced = false;
@@ -137,14 +138,16 @@ export function parametricLink(options: ParametricLinkOptions): LinkModel {
           downFree = Math.max(downFree, readyAt + oneWay);
           for (let left = length; left > 0; ) {
             const n = Math.min(left, options.burstBytes);
-            downFree += Math.round(n * microsPerByte(options.downKbps)) + jitter() + loss();
-            out.push({ atMicros: downFree, length: n });
+            // Losses cost the link time; jitter only delays a burst, never the ones after it.
+            downFree += Math.round(n * microsPerByte(options.downKbps)) + loss();
+            lastDelivered = Math.max(lastDelivered, downFree + jitter());
+            out.push({ atMicros: lastDelivered, length: n });
             left -= n;
           }
-          lastPacket = Math.max(lastPacket ?? 0, downFree);
+          lastPacket = Math.max(lastPacket ?? 0, lastDelivered);
           return out;
         },
-        finArrival: (sentAt) => (mapped(sentAt) ? Math.max(sentAt + oneWay, downFree) : NEVER_MICROS),
+        finArrival: (sentAt) => (mapped(sentAt) ? Math.max(sentAt + oneWay, lastDelivered) : NEVER_MICROS),
       };
     },
   };

@@ -57,10 +57,18 @@ export class VirtualNetwork {
     }
     const connectMicros = channel.connectMicros(this.ctx.clock.nowMicros);
     await this.ctx.spend(connectMicros);
+    const refused = (): ConnectResult => {
+      this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: false, micros: connectMicros });
+      return { ok: false, reason: 'refused' };
+    };
+    if (fault('connection-refused')) return refused();
     const socket = new VirtualSocket(this.ctx, channel, index, host, port, fault('server-close'), fault('socket-dropped'));
-    const server = fault('connection-refused') ? undefined : this.accept(host, port, socket.peer);
-    this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: server !== undefined, micros: connectMicros });
-    if (!server) return { ok: false, reason: 'refused' };
+    const server = this.accept(host, port, socket.peer);
+    if (!server) {
+      socket.close();
+      return refused();
+    }
+    this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: true, micros: connectMicros });
     socket.attach(server);
     this.sockets.add(socket);
     return { ok: true, socket, address };

@@ -58,7 +58,8 @@ export class VirtualSocket {
     this.departure = ctx.clock.createAlarm(`tcp ${host}:${port} uplink`, () => this.depart());
     this.drop = ctx.clock.createAlarm(`tcp ${host}:${port} modem drop`, () => this.dropped());
     this.closeAfter = closeAfter;
-    if (dropped) this.drop.scheduleAt(millisToMicros(dropped.atMs));
+    // A drop planned for before this connection existed does not touch it.
+    if (dropped && millisToMicros(dropped.atMs) > ctx.clock.nowMicros) this.drop.scheduleAt(millisToMicros(dropped.atMs));
   }
 
   attach(server: ServerConnection): void {
@@ -87,6 +88,7 @@ export class VirtualSocket {
 
   /** Device → server: the bytes reach the server when the link says. */
   send(bytes: Uint8Array): void {
+    if (this.resetReceived) return;
     const copy = bytes.slice();
     this.outbound.push({ atMicros: this.channel.uplinkArrival(this.ctx.clock.nowMicros, copy.length), bytes: copy });
     if (!this.departure.armed) this.departure.scheduleAt(this.outbound[0].atMicros);
@@ -130,15 +132,19 @@ export class VirtualSocket {
     this.rearm();
   }
 
-  /** The modem dropped the socket: to the stack this is a reset; what was not read is gone. */
+  /** The modem dropped the socket: to the stack this is a reset; what was not read is gone, nothing more passes. */
   private dropped(): void {
     if (this.closed) return;
     this.resetReceived = true;
+    this.serverCut = true;
     this.queue.length = 0;
     this.queued = 0;
     this.inFlight.length = 0;
     this.inFlightHead = 0;
+    this.outbound.length = 0;
     this.arrival.cancel();
+    this.departure.cancel();
+    this.server?.close();
     this.ctx.events.emit('tcp:close', { connection: this.connection, by: 'remote' });
   }
 

@@ -66,7 +66,7 @@ export class TCPClient {
    */
   async available(): Promise<number> {
     if (this.quietSince === this.ctx.activity()) await this.ctx.waitForEvent(COST.available, POLL_WAIT_CAP_MICROS);
-    else await this.ctx.spend(COST.available);
+    else await this.ctx.spendPolling(COST.available);
     const n = this.fill();
     this.quietSince = n === 0 && this.socket !== undefined ? this.ctx.activity() : undefined;
     return n;
@@ -92,7 +92,7 @@ export class TCPClient {
 
   /** `status() || bufferCount()`; when neither, tries `available()` and stops if it finds nothing. */
   async connected(): Promise<boolean> {
-    await this.ctx.spend(COST.connected);
+    await this.ctx.spendPolling(COST.connected);
     if (this.status() || this.bufferCount() > 0) return true;
     if (this.fill() > 0) return true;
     this.discard();

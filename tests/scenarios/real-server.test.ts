@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildModule, VirtualBoron, type RealServerAddress } from '../../src/index';
 import { appV2, FIRMWARE_HOST, MANIFEST_PATH, robustApp } from '../../examples/robust-ota/sketches';
 import { otaTestSketch, simpleApp } from '../../examples/forum-ota/sketches';
+import { deviceRunning } from '../helpers';
 
 const IMAGE = buildModule({ sketch: appV2, size: 40_000, deviceOs: '1.4.4', fillSeed: 'real server' });
 const SIMPLE = buildModule({ sketch: simpleApp, size: 5012, deviceOs: '1.4.4' });
@@ -66,6 +67,35 @@ describe('a real Node HTTP server on loopback', () => {
     expect(device.logs.map((r) => r.message)).toContain('OTA: 40000 bytes verified; applying');
     expect(device.logs.some((r) => r.message.startsWith('OTA: connection ended at byte'))).toBe(true);
     expect(device.appName).toBe('robust app v2');
+  });
+
+  it('waits for a request sent in pieces, then delivers the whole answer and the close at the same virtual moments every time', async () => {
+    const run = async () => {
+      const seen: { bytes: number; closedAt: number } = { bytes: 0, closedAt: 0 };
+      const device = deviceRunning(
+        async ({ TCPClient, delay, millis }) => {
+          const client = new TCPClient();
+          await client.connect('mydomain.com', 80);
+          await client.write('GET /firmware/simple.bin HTTP/1.0\r\n');
+          await delay(50);
+          await client.write('Host: mydomain.com\r\n\r\n');
+          const buf = new Uint8Array(128);
+          while (await client.connected()) {
+            const n = await client.read(buf, 128);
+            if (n > 0) seen.bytes += n;
+            else await delay(1);
+          }
+          seen.closedAt = millis();
+        },
+        { link: 'lte-m', realServers: { 'mydomain.com': address } },
+      );
+      await device.runUntil('DONE', { timeoutMs: 60_000 });
+      return { seen, arrivals: device.trace.filter((e) => e.type === 'tcp:data' || e.type === 'tcp:close').map((e) => `${e.type}@${e.atMicros}`) };
+    };
+    const [a, b] = [await run(), await run()];
+    expect(a.seen.bytes).toBeGreaterThan(SIMPLE.length);
+    expect(a.seen.closedAt).toBeLessThan(5_000);
+    expect(b).toEqual(a);
   });
 
   it('reports a real server that is not there as a reset connection', async () => {

@@ -160,3 +160,42 @@ describe('polling an empty socket', () => {
     expect(seenAt - arrived).toBeLessThanOrEqual(12);
   });
 });
+
+describe('poll skipping leaves everything else alone', () => {
+  it('does not skip a poll loop that also delays: each turn takes its delay, not a millisecond more', async () => {
+    const stamps: number[] = [];
+    const device = deviceRunning(
+      async (api) => {
+        const client = new api.TCPClient();
+        await client.connect('files.example', 80);
+        for (let i = 0; i < 5; i++) {
+          await client.available();
+          await api.delay(5);
+          stamps.push(api.micros());
+        }
+      },
+      { server, link: oneBurst },
+    );
+    await device.runUntil('DONE');
+    expect(stamps.slice(1).map((t, i) => t - stamps[i])).toEqual([5012, 5012, 5012, 5012]);
+  });
+
+  it('gives the same answer however the test slices its runs', async () => {
+    const endAt = async (slices: number) => {
+      let end = 0;
+      const device = deviceRunning(
+        async (api) => {
+          const client = new api.TCPClient();
+          await client.connect('files.example', 80);
+          for (let i = 0; i < 20; i++) await client.available();
+          end = api.micros();
+        },
+        { server, link: oneBurst },
+      );
+      for (let i = 0; i < slices && end === 0; i++) await device.runFor(2000 / slices);
+      await device.runUntil('DONE');
+      return end;
+    };
+    expect(await endAt(400)).toBe(await endAt(1));
+  });
+});
