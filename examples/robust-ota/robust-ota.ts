@@ -33,9 +33,14 @@ interface Response {
 type Outcome = 'updated' | 'kept-old-firmware';
 
 const MAX_HEADER = 4096;
+/** How often to look for more bytes while none are there. */
+const POLL_MS = 10;
 
 export function makeRobustOta(api: SketchApi) {
   const { TCPClient, FileTransfer, Log, millis, delay } = api;
+  /** The update's total time limit: every wait below ends by then too. */
+  let hardDeadline = Number.POSITIVE_INFINITY;
+  const until = (idleMs: number): number => Math.min(millis() + idleMs, hardDeadline);
   const { Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
 
   /** Read the status line and headers, byte by byte, up to the blank line. */
@@ -46,7 +51,7 @@ export function makeRobustOta(api: SketchApi) {
       const c = await client.read();
       if (c >= 0) head += String.fromCharCode(c);
       else if (!(await client.connected())) return undefined;
-      else await delay(1);
+      else await delay(POLL_MS);
     }
     const [statusLine, ...lines] = head.trimEnd().split('\r\n');
     const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0);
@@ -59,8 +64,8 @@ export function makeRobustOta(api: SketchApi) {
     const client = new TCPClient();
     if ((await client.connect(host, port)) !== 1) return undefined;
     const range = from > 0 ? `Range: bytes=${from}-\r\n` : '';
-    await client.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${range}Connection: close\r\n\r\n`);
-    const response = await readHead(client, millis() + idleMs);
+    await client.write(`GET ${path} HTTP/1.1\r\nHost: ${port === 80 ? host : `${host}:${port}`}\r\n${range}Connection: close\r\n\r\n`);
+    const response = await readHead(client, until(idleMs));
     if (!response) {
       await client.stop();
       return undefined;
@@ -75,12 +80,12 @@ export function makeRobustOta(api: SketchApi) {
     let finished = false;
     async function readLine(): Promise<string | undefined> {
       let line = '';
-      const deadline = millis() + idleMs;
+      const deadline = until(idleMs);
       while (!line.endsWith('\r\n')) {
         const c = await client.read();
         if (c >= 0) line += String.fromCharCode(c);
         else if (!(await client.connected()) || millis() > deadline) return undefined;
-        else await delay(1);
+        else await delay(POLL_MS);
       }
       return line.trimEnd();
     }
@@ -95,7 +100,7 @@ export function makeRobustOta(api: SketchApi) {
           return undefined;
         }
       }
-      const deadline = millis() + idleMs;
+      const deadline = until(idleMs);
       for (;;) {
         const available = await client.available();
         if (available > 0) {
@@ -104,7 +109,7 @@ export function makeRobustOta(api: SketchApi) {
           return buf.slice(0, n);
         }
         if (!(await client.connected()) || millis() > deadline) return undefined;
-        await delay(1);
+        await delay(POLL_MS);
       }
     };
   }
@@ -127,6 +132,7 @@ export function makeRobustOta(api: SketchApi) {
   return async function robustUpdate(options: RobustOtaOptions): Promise<Outcome> {
     const o: Required<RobustOtaOptions> = { port: 80, totalTimeoutMs: 15 * 60_000, attempts: 8, idleTimeoutMs: 30_000, ...options };
     const deadline = millis() + o.totalTimeoutMs;
+    hardDeadline = deadline;
     let backoff = 1000;
     const pause = async (ms = backoff): Promise<void> => {
       await delay(Math.min(ms, Math.max(0, deadline - millis())));
@@ -153,9 +159,10 @@ export function makeRobustOta(api: SketchApi) {
 
     const sha = createHash('sha256');
     let offset = 0;
-    let path = manifest.path;
+    let target = { host: o.host, port: o.port, path: manifest.path };
+    let redirects = 0;
     for (let attempt = 0; offset < manifest.size && attempt < o.attempts && millis() < deadline; attempt++) {
-      const got = await get(o.host, o.port, path, offset, o.idleTimeoutMs);
+      const got = await get(target.host, target.port, target.path, offset, o.idleTimeoutMs);
       if (!got) {
         Log.warn('OTA: no answer (attempt %d); retrying from byte %d', attempt + 1, offset);
         await pause();
@@ -166,8 +173,13 @@ export function makeRobustOta(api: SketchApi) {
       if (status === 301 || status === 302 || status === 307 || status === 308) {
         await client.stop();
         const location = headers.get('location') ?? '';
-        const url = /^http:\/\/[^/]+(\/.*)$/.exec(location);
-        path = url ? url[1] : location.startsWith('/') ? location : path;
+        const url = /^http:\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(location);
+        if (++redirects > 3 || !(url || location.startsWith('/'))) {
+          Log.warn('OTA: too many or unusable redirects (%s); keeping the running firmware', location);
+          break;
+        }
+        target = url ? { host: url[1], port: url[2] ? Number(url[2]) : 80, path: url[3] ?? '/' } : { ...target, path: location };
+        attempt--;
         continue;
       }
       if (status === 503 || status === 500 || status === 429) {
@@ -177,8 +189,13 @@ export function makeRobustOta(api: SketchApi) {
       }
       let skip = 0;
       if (status === 206) {
-        const start = Number(/^bytes (\d+)-/.exec(headers.get('content-range') ?? '')?.[1] ?? -1);
-        if (start !== offset) {
+        const [, start, total] = /^bytes (\d+)-\d+\/(\d+)$/.exec(headers.get('content-range') ?? '') ?? [];
+        if (Number(total) !== manifest.size) {
+          await client.stop();
+          Log.warn('OTA: the server holds a different file (%s); keeping the running firmware', headers.get('content-range') ?? 'no Content-Range');
+          break;
+        }
+        if (Number(start) !== offset) {
           await client.stop();
           continue;
         }

@@ -86,7 +86,9 @@ describe('network faults', () => {
   it('server-close with reset after 700 bytes: an RST (recv error = 104)', async () => {
     const { device, outcome } = fetchWith([{ kind: 'server-close', afterBytes: 700, reset: true }]);
     await device.runUntil('DONE', { timeoutMs: 60_000 });
-    expect(outcome.bytes).toBeLessThanOrEqual(700);
+    // The first 500-byte piece was read; the next 200 arrived with the RST and were discarded unread
+    // (lwIP drops queued data on RST; not verified for Particle's fork).
+    expect(outcome.bytes).toBe(500);
     expect(logMessages(device, 'wiring')).toEqual(['recv error = 104']);
   });
 
