@@ -57,17 +57,10 @@ export function otaDevice(image: Uint8Array, flags: number, options: OtaDeviceOp
   const seen: { prepare?: number; saves: number[]; result?: number; events: number[]; finishMs?: number } = { saves: [], events: [] };
   const device = deviceRunning(
     async (api) => {
-      const { FileTransfer, System, millis, Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
+      const { System, millis, Spark_Finish_Firmware_Update } = api;
       System.on('firmware_update', (_e, param) => seen.events.push(param));
-      const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
-      seen.prepare = await Spark_Prepare_For_Firmware_Update(file, 0, null);
-      file.chunk_address = file.file_address;
-      for (let at = 0; at < image.length; at += 256) {
-        const chunk = image.subarray(at, at + 256);
-        file.chunk_size = chunk.length;
-        seen.saves.push(await Spark_Save_Firmware_Chunk(file, chunk, null));
-        file.chunk_address += file.chunk_size;
-      }
+      const { file, prepare, saves } = await writeImage(api, image);
+      Object.assign(seen, { prepare, saves });
       const before = millis();
       seen.result = await Spark_Finish_Firmware_Update(file, flags, options.result ?? null);
       seen.finishMs = millis() - before;
@@ -77,4 +70,30 @@ export function otaDevice(image: Uint8Array, flags: number, options: OtaDeviceOp
     { systemMode: options.systemMode ?? 'MANUAL', deviceOs: options.deviceOs },
   );
   return { device, seen };
+}
+
+/** Prepare (chunk_address 0) and Save `image` into the OTA region in 256-byte chunks, as a careful routine does. */
+export async function writeImage(api: SketchApi, image: Uint8Array): Promise<{ file: Descriptor; prepare: number; saves: number[] }> {
+  const file = firmwareFile(api.FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
+  const prepare = await api.Spark_Prepare_For_Firmware_Update(file, 0, null);
+  file.chunk_address = file.file_address;
+  const saves: number[] = [];
+  for (let at = 0; at < image.length; at += 256) {
+    const chunk = image.subarray(at, at + 256);
+    file.chunk_size = chunk.length;
+    saves.push(await api.Spark_Save_Firmware_Chunk(file, chunk, null));
+    file.chunk_address += file.chunk_size;
+  }
+  return { file, prepare, saves };
+}
+
+/** Run until the device has booted again (after the boot in progress, if any). */
+export async function runUntilRebooted(device: VirtualBoron, timeoutMs = 120_000): Promise<void> {
+  let booted = false;
+  const stop = device.on('device:boot', () => void (booted = true));
+  try {
+    await device.runUntil(() => booted, { timeoutMs });
+  } finally {
+    stop();
+  }
 }

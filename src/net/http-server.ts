@@ -106,30 +106,28 @@ class HttpConnection implements ServerConnection {
   }
 
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    {
-      const body = await readBody(req);
-      const request = toFetchRequest(req, body, this.host, this.port);
-      this.ctx.events.emit('http:request', { method: request.method, url: request.url });
-      let response: Response | undefined;
-      try {
-        response = await getResponse(this.handlers(), request);
-      } catch (error) {
-        this.ctx.diagnose('handler-threw', `Failed to answer ${request.method} ${request.url}: the msw handler threw (${String(error)}), so the server answered 500.`);
-        response = new Response(null, { status: 500 });
-      }
-      if (!response) {
-        this.ctx.diagnose('no-handler', `Failed to answer ${request.method} ${request.url}: no msw handler matched it, so the server answered 404. Add a handler for that URL.`);
-        response = new Response(null, { status: 404 });
-      }
-      if (response.type === 'error') {
-        // HttpResponse.error(): the connection drops without an answer (an RST on the wire).
-        this.destroyed = true;
-        res.socket?.destroy();
-        return;
-      }
-      const bodyBytes = await writeResponse(res, response, req.method === 'HEAD');
-      this.ctx.events.emit('http:response', { status: response.status, bytes: bodyBytes });
+    const body = await readBody(req);
+    const request = toFetchRequest(req, body, this.host, this.port);
+    this.ctx.events.emit('http:request', { method: request.method, url: request.url });
+    let response: Response | undefined;
+    try {
+      response = await getResponse(this.handlers(), request);
+    } catch (error) {
+      this.ctx.diagnose('handler-threw', `Failed to answer ${request.method} ${request.url}: the msw handler threw (${String(error)}), so the server answered 500.`);
+      response = new Response(null, { status: 500 });
     }
+    if (!response) {
+      this.ctx.diagnose('no-handler', `Failed to answer ${request.method} ${request.url}: no msw handler matched it, so the server answered 404. Add a handler for that URL.`);
+      response = new Response(null, { status: 404 });
+    }
+    if (response.type === 'error') {
+      // HttpResponse.error(): the connection drops without an answer (an RST on the wire).
+      this.destroyed = true;
+      res.socket?.destroy();
+      return;
+    }
+    const bodyBytes = await writeResponse(res, response, req.method === 'HEAD');
+    this.ctx.events.emit('http:response', { status: response.status, bytes: bodyBytes });
   }
 
   /** Wait until Node and the handlers have nothing left to do, then send what the server wrote. */

@@ -1,6 +1,6 @@
 /** Every kind of module through the same app routine, and the refusals Device OS gives (reference note §2.4, §4, §6). */
 import { buildModule, defineSketch, ModuleFlag, ModuleFunction, UpdateFlag, VirtualBoron } from '../../src/index';
-import { appImage, deviceRunning, firmwareFile, logMessages, otaDevice } from '../helpers';
+import { appImage, deviceRunning, firmwareFile, logMessages, otaDevice, runUntilRebooted, writeImage } from '../helpers';
 
 const hal = (device: VirtualBoron) => logMessages(device, 'hal');
 
@@ -8,9 +8,8 @@ describe('module kinds over the air (1.4.4)', () => {
   it('updates the system part: after the reset System.version() reports the new version, and its behaviour follows', async () => {
     const system152 = buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs: '1.5.2', size: 24 * 1024 });
     const { device, seen } = otaDevice(system152, UpdateFlag.SUCCESS, { after: ({ delay }) => delay(1) });
-    let booted = 0;
-    device.on('device:boot', () => booted++);
-    await device.runUntil(() => booted === 2);
+    await device.runUntil('FINISHED');
+    await runUntilRebooted(device);
     expect(seen.result).toBe(0);
     expect(hal(device)).toEqual(['module fetched 1, checks=5e, result=5e']);
     expect(device.modules().find((m) => m.region === 'system-part1')).toMatchObject({ version: 1512, crcOk: true });
@@ -28,15 +27,7 @@ describe('module kinds over the air (1.4.4)', () => {
       (api) => ({
         async setup() {
           api.System.on('firmware_update', (_e, p) => events.push(p));
-          const image = api.System.version() === '1.4.4' ? system201 : next;
-          const file = firmwareFile(api.FileTransfer, { chunk_address: 0, chunk_size: 256, file_length: image.length });
-          await api.Spark_Prepare_For_Firmware_Update(file, 0, null);
-          file.chunk_address = file.file_address;
-          for (let at = 0; at < image.length; at += 256) {
-            file.chunk_size = Math.min(256, image.length - at);
-            await api.Spark_Save_Firmware_Chunk(file, image.subarray(at, at + 256), null);
-            file.chunk_address += file.chunk_size;
-          }
+          const { file } = await writeImage(api, api.System.version() === '1.4.4' ? system201 : next);
           results.push(await api.Spark_Finish_Firmware_Update(file, UpdateFlag.SUCCESS, null));
           await api.delay(1);
         },
@@ -80,9 +71,8 @@ describe('module kinds over the air (1.4.4)', () => {
   it('passes a user part that needs a newer system part (dependencies are optional at OTA time), which then boots into safe mode', async () => {
     const tooNew = buildModule({ function: ModuleFunction.USER_PART, deviceOs: '2.0.1', size: 4096 });
     const { device, seen } = otaDevice(tooNew, UpdateFlag.SUCCESS, { after: ({ delay }) => delay(1) });
-    let booted = 0;
-    device.on('device:boot', () => booted++);
-    await device.runUntil(() => booted === 2);
+    await device.runUntil('FINISHED');
+    await runUntilRebooted(device);
     expect(seen.result).toBe(0);
     expect(hal(device)).toEqual(['module fetched 1, checks=5e, result=5e']);
     expect(device.state).toBe('safe-mode');

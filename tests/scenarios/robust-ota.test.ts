@@ -8,6 +8,7 @@ import { http, HttpResponse } from 'msw';
 import { buildModule, firmwareRoute, parametricLink, VirtualBoron, type FirmwareRouteOptions, type LinkModel, type LinkProfileName, type NetworkFault } from '../../src/index';
 import { appV2, FIRMWARE_HOST, MANIFEST_PATH, robustApp } from '../../examples/robust-ota/sketches';
 import { otaTestSketch } from '../../examples/forum-ota/sketches';
+import { runUntilRebooted } from '../helpers';
 
 const IMAGE = buildModule({ sketch: appV2, size: 60_000, deviceOs: '1.4.4' });
 const IMAGE_PATH = '/firmware/app.bin';
@@ -106,9 +107,7 @@ describe('the forum routine against the same trouble', () => {
     }).powerOn();
     await d.runUntil('Press o for OTA.');
     d.serial.type('o');
-    let boots = 0;
-    d.on('device:boot', () => boots++);
-    await d.runUntil(() => boots === 1, { timeoutMs: 600_000 });
+    await runUntilRebooted(d, 600_000);
     const said = d.logs.filter((r) => r.category === 'app').map((r) => r.message);
     expect(said.at(-1)).toBe(lastWords);
     expect(d.appName).toBe('ota-test (fixed)');

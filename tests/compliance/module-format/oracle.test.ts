@@ -12,6 +12,7 @@ import { firmwareTestHelper, HalModuleParser, type BvrExtension, type BvrResult 
 import { http, HttpResponse } from 'msw';
 import { parseModule, VirtualBoron, type ModuleExtension, type ParsedModule } from '../../../src/index';
 import { otaTestSketch } from '../../../examples/forum-ota/sketches';
+import { runUntilRebooted } from '../../helpers';
 
 const hex = (n: number): string => n.toString(16);
 
@@ -127,9 +128,7 @@ withBinaries('parseModule agrees with binary-version-reader on real Particle bin
     }).powerOn();
     await device.runUntil('Press o for OTA.');
     device.serial.type('o');
-    let booted = 0;
-    device.on('device:boot', () => booted++);
-    await device.runUntil(() => booted === 1, { timeoutMs: 120_000 });
+    await runUntilRebooted(device);
     expect(device.logs.filter((r) => r.category === 'hal').map((r) => r.message)).toEqual(['module fetched 1, checks=5e, result=5e']);
     expect(device.appName).toBe('unknown app (0xD4000 v5)');
     const app = device.modules().find((m) => m.region === 'user-part');

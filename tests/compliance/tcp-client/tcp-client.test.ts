@@ -12,7 +12,7 @@ const server = [http.get('http://files.example/blob', () => wireResponse(BODY, {
 /** The whole response arrives in one piece 50 ms after the request reaches the server. */
 const oneBurst = recordedLink({ dnsMs: 20, connectMs: 30, uplinkMs: 10, downlink: [{ atMs: 50, bytes: 100_000 }] });
 
-async function requestBlob(api: SketchApi, client: InstanceType<SketchApi['TCPClient']>): Promise<void> {
+async function requestBlob(client: InstanceType<SketchApi['TCPClient']>): Promise<void> {
   await client.connect('files.example', 80);
   await client.write('GET /blob HTTP/1.0\r\nHost: files.example\r\n\r\n');
 }
@@ -23,7 +23,7 @@ describe('TCPClient (Gen3)', () => {
     const device = deviceRunning(
       async (api) => {
         const client = new api.TCPClient();
-        await requestBlob(api, client);
+        await requestBlob(client);
         await api.delay(200);
         seen.push(await client.available());
         seen.push(await client.read(new Uint8Array(512), 512));
@@ -40,7 +40,7 @@ describe('TCPClient (Gen3)', () => {
     const device = deviceRunning(
       async (api) => {
         const client = new api.TCPClient();
-        await requestBlob(api, client);
+        await requestBlob(client);
         seen.push(await client.available(), await client.read(), await client.read(new Uint8Array(8), 8), await client.peek());
       },
       { server, link: oneBurst },
@@ -70,7 +70,7 @@ describe('TCPClient (Gen3)', () => {
     const device = deviceRunning(
       async (api) => {
         const client = new api.TCPClient();
-        await requestBlob(api, client);
+        await requestBlob(client);
         await api.delay(200);
         let total = 0;
         const buf = new Uint8Array(128);
@@ -94,7 +94,7 @@ describe('TCPClient (Gen3)', () => {
     const device = deviceRunning(
       async (api) => {
         const client = new api.TCPClient();
-        await requestBlob(api, client);
+        await requestBlob(client);
         await api.delay(200);
         // Drain the socket into the buffer and past EOF, reading one byte at a time.
         while ((await client.available()) > 0 && client.status()) await client.read();
@@ -111,7 +111,7 @@ describe('TCPClient (Gen3)', () => {
     const device = deviceRunning(
       async (api) => {
         const client = new api.TCPClient();
-        await requestBlob(api, client);
+        await requestBlob(client);
         await api.delay(200);
         await client.available();
         await client.connect('files.example', 80);
@@ -149,7 +149,7 @@ describe('polling an empty socket', () => {
     const device = deviceRunning(
       async (api) => {
         const client = new api.TCPClient();
-        await requestBlob(api, client);
+        await requestBlob(client);
         while ((await client.available()) === 0);
         seenAt = device.nowMicros;
       },
