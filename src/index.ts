@@ -3,7 +3,10 @@
  * routines. This is the public API; examples, tests and the CLI use nothing else.
  */
 export { VirtualBoron, type VirtualBoronOptions, type InstalledModule, type DeviceState } from './device/virtual-boron';
-export { defineSketch, type Sketch, type SketchApi, type SketchInstance, type SketchOptions, type SystemMode } from './device/sketch';
+export { defineSketch, type Sketch, type SketchApi, type SketchHost, type SketchInstance, type SketchOptions, type SystemMode } from './device/sketch';
+export { compileSketch, SketchCompileError, type CompileSketchOptions, type CompileDiagnostic } from './cpp/compile-sketch';
+export type { SketchSource } from './cpp/sources';
+export { USER_BACKUP_RAM_SIZE } from './device/backup-ram';
 export { buildModule, type BuildModuleOptions } from './device/images';
 export type { LogRecord, LogFilter } from './device/logging';
 export type { StackOption } from './device/stack';

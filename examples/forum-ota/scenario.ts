@@ -5,7 +5,7 @@
  * that the thread's Chunk addr lines reveal (reference: forum-reproduction.md).
  */
 import { http } from 'msw';
-import { buildModule, ModuleFunction, VirtualBoron, wireResponse, type LinkModel, type LinkProfileName } from '../../src/index';
+import { buildModule, ModuleFunction, VirtualBoron, wireResponse, type LinkModel, type LinkProfileName, type Sketch } from '../../src/index';
 import { otaTestSketch, simpleApp } from './sketches';
 
 export const FIRMWARE_URL = 'http://mydomain.com/firmware/simple.bin';
@@ -40,6 +40,8 @@ export interface ForumOptions {
   link?: LinkModel | LinkProfileName;
   /** Write chunks as Gen 2 did before 1.5.0 (Device OS #1989). */
   gen2UnalignedWriteBug?: boolean;
+  /** The routine, when not the TypeScript port (e.g. the C++ one: examples/forum-ota-cpp). */
+  app?: Sketch;
 }
 
 export function forumDevice(options: ForumOptions): VirtualBoron {
@@ -47,7 +49,7 @@ export function forumDevice(options: ForumOptions): VirtualBoron {
   return new VirtualBoron({
     deviceOs: '1.2.1',
     seed: options.seed ?? 2019,
-    app: otaTestSketch({ initialiseChunkAddress: options.fixed }),
+    app: options.app ?? otaTestSketch({ initialiseChunkAddress: options.fixed }),
     server: [http.get(FIRMWARE_URL, () => wireResponse(image, { statusText: 'OK', headers: THREAD_HEADERS }))],
     link: options.link ?? 'forum',
     otaRegion: staleSystemPart(),

@@ -101,6 +101,23 @@ export class Cpu {
     await this.spend(Math.max(minMicros, Math.min(toEvent, capMicros)), false, false);
   }
 
+  /**
+   * Where compiled code may pause between two calls that returned at once: when something is due
+   * by now (debt included), outside work is pending or the run's time is up, pay the debt as a
+   * spend does; otherwise nothing. A busy-wait on millis() then ends as it does on the device.
+   * A run's condition is checked at spends only, as for a TypeScript sketch, so both stop at the
+   * same points.
+   */
+  yieldPoint(): Promise<void> | undefined {
+    const run = this.run;
+    if (run && !this.external.busy && !this.interruptHandler) {
+      const now = this.clock.nowMicros + this.debt;
+      const due = this.clock.nextDueMicros();
+      if (now < run.stopAt && (due === undefined || due > now)) return undefined;
+    }
+    return this.spend(0, false, false);
+  }
+
   /** A poll (is there anything to read?): takes its time but does not count as the sketch doing something. */
   poll(micros: number): Promise<void> {
     return this.spend(micros, false, false);

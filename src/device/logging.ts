@@ -72,6 +72,8 @@ export type LogFunction = ((format: string, ...args: PrintfArg[]) => void) & {
   info(format: string, ...args: PrintfArg[]): void;
   warn(format: string, ...args: PrintfArg[]): void;
   error(format: string, ...args: PrintfArg[]): void;
+  /** `Logger::log(LogLevel, fmt, ...)`: any level. */
+  log(level: number, format: string, ...args: PrintfArg[]): void;
 };
 
 /** A `Logger` for a category: callable like `Log(...)`, with `trace/info/warn/error`. */
@@ -82,5 +84,6 @@ export function makeLogger(manager: LogManager, category: string): LogFunction {
     info: at(LogLevel.LOG_LEVEL_INFO),
     warn: at(LogLevel.LOG_LEVEL_WARN),
     error: at(LogLevel.LOG_LEVEL_ERROR),
+    log: (level: number, format: string, ...args: PrintfArg[]) => at(level)(format, ...args),
   });
 }

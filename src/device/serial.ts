@@ -8,6 +8,9 @@ import { sprintf, type PrintfArg } from '../sim/printf';
  */
 export const SERIAL_MICROS_PER_BYTE = 11;
 
+/** `Serial.available()`/`read()`/`peek()` look at the USB receive buffer through the system part: a little time each, so a loop that only polls still lets time pass. */
+const SERIAL_POLL_MICROS = 1;
+
 /** The host's end of the USB serial port: what the device printed, and what a person types. */
 export class SerialPort {
   /** What was printed, kept as the pieces it came in (joining on every print would cost O(n²)). */
@@ -64,11 +67,13 @@ export class SerialPort {
 
   /** Device side: bytes typed and not yet read; an empty answer counts as a poll that found nothing. */
   pendingInput(): number {
+    this.cpu.charge(SERIAL_POLL_MICROS);
     if (this.input.length === 0) this.cpu.emptyPolls++;
     return this.input.length;
   }
 
   takeInput(peek = false): number {
+    this.cpu.charge(SERIAL_POLL_MICROS);
     if (this.input.length === 0) return -1;
     this.cpu.activity++;
     return peek ? this.input[0] : this.input.shift()!;

@@ -25,6 +25,7 @@ import { VirtualNetwork, type DnsOptions } from '../net/network';
 import type { NetworkFault } from '../net/faults';
 import { RealConnection, type RealServerAddress } from '../net/real-server';
 import { TCPClient } from '../net/tcp-client';
+import { BackupRam } from './backup-ram';
 import { Cpu, never } from './cpu';
 import { buildModule, sketchForSha } from './images';
 import { LogManager, makeLogger, type LogFilter, type LogRecord } from './logging';
@@ -104,6 +105,8 @@ const SYSTEM_INIT_MICROS = 200_000;
 const LOOP_TURN_MICROS = 1_000;
 /** Entering a system_update call. */
 const SYSTEM_CALL_MICROS = 20;
+/** `millis()`/`micros()` read the RTC through the system part's dynalib: a little time, so a loop that only reads the clock still sees it move. */
+const CLOCK_READ_MICROS = 1;
 /** `RESET_REASON_PIN_RESET` and `RESET_REASON_UPDATE_TIMEOUT` (`hal/inc/core_hal.h:61-80` at v1.4.4). */
 const RESET_REASON_PIN = 20;
 const RESET_REASON_UPDATE_TIMEOUT = 90;
@@ -140,6 +143,7 @@ export class VirtualBoron {
   appName = '';
 
   private readonly random: SeededRandom;
+  private readonly backupRam: BackupRam;
   private readonly external = new ExternalWork();
   private readonly cpu: Cpu;
   private readonly slots = new DctModuleSlots();
@@ -166,6 +170,7 @@ export class VirtualBoron {
     }
     const device = this;
     this.random = new SeededRandom(options.seed ?? 1);
+    this.backupRam = new BackupRam(this.random.fork('backup-ram'));
     this.stack = options.stack ?? 'garbage';
     this.cpu = new Cpu(this.clock, this.external);
     this.serial = new SerialPort(this.cpu, this.events);
@@ -232,8 +237,21 @@ export class VirtualBoron {
 
   powerOn(): this {
     if (this.state !== 'off') throw new EmulatorError('ALREADY_ON', 'Failed to power on: the device is already on.');
+    this.events.emit('device:power', { on: true });
     this.startBoot(0);
     return this;
+  }
+
+  /** Cut the power: the firmware stops where it is, and backup RAM (`retained` variables) is lost. `powerOn()` starts it again. */
+  powerOff(): void {
+    if (this.state === 'off') throw new EmulatorError('DEVICE_OFF', 'Failed to power off: the device is already off.');
+    this.events.emit('device:power', { on: false });
+    this.state = 'off';
+    this.cpu.newGeneration();
+    this.cpu.threadEnded();
+    this.network.closeAll();
+    this.serial.dropInput();
+    this.backupRam.powerLost();
   }
 
   /** Press the RESET button: the device reboots now (reset reason 20, PIN_RESET). */
@@ -373,6 +391,7 @@ export class VirtualBoron {
   private resetNow(reason: number): Promise<never> {
     this.events.emit('device:reset', { reason, reasonName: RESET_REASON_NAMES[reason] ?? String(reason) });
     this.serial.dropInput();
+    this.backupRam.keep();
     this.startBoot(reason);
     return never();
   }
@@ -410,6 +429,10 @@ export class VirtualBoron {
     this.state = 'running';
     this.appName = sketch.name;
     const instance: SketchInstance = sketch.create(this.sketchApi(gen));
+    await instance.startup?.();
+    if (sketch.systemThread) {
+      this.diagnosticsLog.report('system-thread-not-modelled', `The app asks for SYSTEM_THREAD(ENABLED), which the emulator does not model yet: setup() and loop() run on one thread with the system, as without it.`);
+    }
     if (sketch.systemMode === 'AUTOMATIC') {
       await cpu.spend(millisToMicros(this.options.cloud?.connectMs ?? CLOUD_CONNECT_MS));
       this.cloudConnected = true;
@@ -481,6 +504,7 @@ export class VirtualBoron {
     const netContext = this.netContext;
     const network = this.network;
     const uninitialised = stackSource(this.stack, this.random.fork(`stack/${gen}`));
+    const hostRandom = this.random.fork(`host/${gen}`);
     const onUninitialisedRead = (field: DescriptorField, value: number, reader: string): void => {
       this.diagnosticsLog.report(
         'uninitialised-read',
@@ -524,11 +548,15 @@ export class VirtualBoron {
       },
       millis: () => {
         cpu.clockReads++;
-        return Math.floor(cpu.nowMicros / 1000) >>> 0;
+        const now = Math.floor(cpu.nowMicros / 1000) >>> 0;
+        cpu.charge(CLOCK_READ_MICROS);
+        return now;
       },
       micros: () => {
         cpu.clockReads++;
-        return cpu.nowMicros >>> 0;
+        const now = cpu.nowMicros >>> 0;
+        cpu.charge(CLOCK_READ_MICROS);
+        return now;
       },
       delay: async (ms: number) => {
         await this.idleEvents();
@@ -566,6 +594,12 @@ export class VirtualBoron {
       LOG_LEVEL_WARN: LogLevel.LOG_LEVEL_WARN,
       LOG_LEVEL_ERROR: LogLevel.LOG_LEVEL_ERROR,
       LOG_LEVEL_NONE: LogLevel.LOG_LEVEL_NONE,
+      host: {
+        yieldPoint: () => cpu.yieldPoint(),
+        randomBytes: (length) => hostRandom.fill(new Uint8Array(length)),
+        retained: (initial, live) => this.backupRam.restore(initial, this.profile.initialisesRetained, live),
+        diagnose: (code, message) => this.diagnosticsLog.report(code, message),
+      },
     };
   }
 

@@ -59,6 +59,27 @@ export class Descriptor {
     this.store32(field, value);
   }
 
+  /** The field at byte `offset` of the struct, as C code addresses it. */
+  static fieldAt(offset: number): DescriptorField | undefined {
+    return (Object.keys(FIELDS) as DescriptorField[]).find((name) => FIELDS[name].offset === offset);
+  }
+
+  /**
+   * C code wrote the struct's bytes directly (`memcpy`, a pointer): take them. A field whose bytes
+   * changed was written; with `all`, every field counts as written (a struct made by copying one).
+   */
+  absorb(bytes: Uint8Array, all = false): void {
+    for (const [name, { offset, bits }] of Object.entries(FIELDS) as [DescriptorField, (typeof FIELDS)[DescriptorField]][]) {
+      const width = bits / 8;
+      let changed = all;
+      for (let i = offset; i < offset + width && !changed; i++) changed = bytes[i] !== this.bytes[i];
+      if (changed) {
+        this.bytes.set(bytes.subarray(offset, offset + width), offset);
+        this.written.add(name);
+      }
+    }
+  }
+
   isWritten(field: DescriptorField): boolean {
     return this.written.has(field);
   }

@@ -44,6 +44,13 @@ export interface DeviceOsProfile {
   moduleBounds: readonly ModuleBounds[];
   /** The OTA scratch region (`module_ota`; `EXTERNAL_FLASH_OTA_ADDRESS`, `platform/MCU/nRF52840/inc/flash_mal.h`). */
   otaRegion: ModuleBounds;
+  /**
+   * At power-on the app copies its `retained` variables' initial values into backup RAM from 2.0
+   * (`HAL_PLATFORM_BACKUP_RAM` is 1 for nRF52840: `v2.0.1:hal/src/nRF52840/hal_platform_nrf52840_config.h:89`,
+   * `wiring/src/user.cpp:198-207`). In 1.x only STM32 does (`v1.4.4:wiring/src/user.cpp:129-135`): on a
+   * Boron they hold whatever the RAM held.
+   */
+  initialisesRetained: boolean;
 }
 
 const internal = BoronMap.internal;
@@ -93,7 +100,7 @@ const deps = (bootloader: number, radioStack?: number): ModuleDependency[] => [
 const S140 = 202;
 
 /** What every 1.x row shares; each row below spells out only what differs. */
-const V1 = { updateApi: '1.x', connectFailureResult: 0, finishEventsSwapped: true, otaResetReason: 140, stallWatchdog: true, beginFreesPendingSlots: false, userPartVersion: 6 } as const;
+const V1 = { updateApi: '1.x', connectFailureResult: 0, finishEventsSwapped: true, otaResetReason: 140, stallWatchdog: true, beginFreesPendingSlots: false, userPartVersion: 6, initialisesRetained: false } as const;
 const V1_LAYOUT = { moduleBounds: [BOOTLOADER, SYSTEM_PART1, USER_PART, RADIO_STACK], otaRegion: otaRegion(0x289000), radioStackVersion: S140 };
 /** 3.x+: FirmwareUpdate, reason 70, no stall watchdog, Begin frees pending slots, the 256K user part. */
 const V3 = {
@@ -104,6 +111,7 @@ const V3 = {
   stallWatchdog: false,
   beginFreesPendingSlots: true,
   userPartVersion: 6,
+  initialisesRetained: true,
   radioStackVersion: S140,
   moduleBounds: [BOOTLOADER, SYSTEM_PART1_3X, USER_PART_COMPAT, USER_PART_256K, RADIO_STACK],
   otaRegion: otaRegion(0x289000),
@@ -132,7 +140,18 @@ export const PROFILES: Record<DeviceOsVersion, DeviceOsProfile> = {
     systemPartDependencies: deps(501, S140),
     finishEventsSwapped: false,
   },
-  '2.0.1': { ...V1, ...V1_LAYOUT, version: '2.0.1', updateApi: '2.x', systemPartVersion: 2011, bootloaderVersion: 1005, systemPartDependencies: deps(1005, S140), finishEventsSwapped: false, otaResetReason: 70 },
+  '2.0.1': {
+    ...V1,
+    ...V1_LAYOUT,
+    version: '2.0.1',
+    updateApi: '2.x',
+    systemPartVersion: 2011,
+    bootloaderVersion: 1005,
+    systemPartDependencies: deps(1005, S140),
+    finishEventsSwapped: false,
+    otaResetReason: 70,
+    initialisesRetained: true,
+  },
   '3.3.1': { ...V3, version: '3.3.1', systemPartVersion: 3302, bootloaderVersion: 1100, systemPartDependencies: deps(1100, S140) },
   '4.1.0': { ...V3, version: '4.1.0', systemPartVersion: 4100, bootloaderVersion: 1200, systemPartDependencies: deps(1200, S140) },
   '6.2.0': {
@@ -157,8 +176,16 @@ export const userPartBounds = (profile: DeviceOsProfile): ModuleBounds => profil
 export function systemVersionOf(moduleVersion: number): { name: string; number: number } {
   const profile = Object.values(PROFILES).find((p) => p.systemPartVersion === moduleVersion);
   if (!profile) return { name: `module version ${moduleVersion}`, number: 0 };
-  const [major, minor, patch] = profile.version.split('.').map(Number);
-  return { name: profile.version, number: ((major << 24) | (minor << 16) | (patch << 8)) >>> 0 };
+  return { name: profile.version, number: systemVersionNumber(profile.version) };
+}
+
+/**
+ * `SYSTEM_VERSION` of a release: 0xMMmmpp then 0xFF (`SYSTEM_VERSION_DEFAULT`,
+ * `v1.4.4:system/inc/system_version.h:41-44`), what `System.versionNumber()` returns (`system_utilities.cpp:52`).
+ */
+export function systemVersionNumber(version: DeviceOsVersion): number {
+  const [major, minor, patch] = version.split('.').map(Number);
+  return ((major << 24) | (minor << 16) | (patch << 8) | 0xff) >>> 0;
 }
 
 /** The profile whose factory system part has this module version, if any. */

@@ -278,8 +278,19 @@ export class SystemUpdate {
   }
 }
 
+/** `offsetof(hal_module_t, validity_checked)` on the device: after the 16-byte bounds and three pointers (`hal/inc/ota_flash_hal.h:62-69` at v1.4.4). */
+const HAL_MODULE_VALIDITY_OFFSET = 28;
+
+/** 1.x: `HAL_FLASH_End(module)` fills the caller's `hal_module_t` — an object, or the struct's own bytes (from C++). */
 function fillModule(result: FinishResultArgument, check: ModuleCheck): void {
-  if (!result || result instanceof Uint8Array) return;
+  if (!result) return;
+  if (result instanceof Uint8Array) {
+    if (result.length < HAL_MODULE_VALIDITY_OFFSET + 4) return;
+    const view = new DataView(result.buffer, result.byteOffset, result.byteLength);
+    view.setUint16(HAL_MODULE_VALIDITY_OFFSET, check.checked, true);
+    view.setUint16(HAL_MODULE_VALIDITY_OFFSET + 2, check.passed, true);
+    return;
+  }
   result.validity_checked = check.checked;
   result.validity_result = check.passed;
   result.check = check;

@@ -4,6 +4,7 @@ import EventEmitter from 'eventemitter3';
 export interface DeviceEventMap {
   'device:boot': { app: string; systemVersion: number; safeMode: boolean };
   'device:reset': { reason: number; reasonName: string };
+  'device:power': { on: boolean };
   'bootloader:apply': { slot: number; destination: number; length: number; applied: boolean; why?: string };
   serial: { text: string };
   log: { category: string; level: string; message: string; line: string };

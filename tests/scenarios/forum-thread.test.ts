@@ -1,11 +1,23 @@
 /**
  * The acceptance target: the thread's routine on a virtual Boron prints the thread's log line for
- * line (forum-reproduction.md), fails for the thread's reasons, and succeeds once fixed.
+ * line (forum-reproduction.md), fails for the thread's reasons, and succeeds once fixed — both
+ * the TypeScript port (examples/forum-ota) and the C++ (examples/forum-ota-cpp), compiled as is.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parametricLink, parseModule, type VirtualBoron } from '../../src/index';
 import { KEY_PRESS_MS, runForumScenario, simpleBin } from '../../examples/forum-ota/scenario';
+import { compileOtaTest } from '../../examples/forum-ota-cpp/sketches';
+
+/** The routine in each language, and the name its app runs under. */
+const ROUTINES = [
+  { language: 'TypeScript', run: (fixed: boolean) => runForumScenario({ fixed }), app: (fixed: boolean) => (fixed ? 'ota-test (fixed)' : 'ota-test') },
+  {
+    language: 'C++',
+    run: async (fixed: boolean) => runForumScenario({ fixed, app: await compileOtaTest({ initialiseChunkAddress: fixed }) }),
+    app: (fixed: boolean) => (fixed ? 'ota-test (C++, fixed)' : 'ota-test (C++)'),
+  },
+];
 
 const THREAD_LOG = readFileSync(join(__dirname, '../fixtures/forum-thread-log.txt'), 'utf8').trimEnd().split('\n');
 const STAMP = /^(\d{10}) (.*)$/;
@@ -17,11 +29,11 @@ function attempt(device: VirtualBoron, lastLine: string): string[] {
   return text.slice(0, end).split('\n');
 }
 
-describe('the thread\'s routine as first posted (no file.chunk_address = 0)', () => {
+describe.each(ROUTINES)('the thread\'s routine in $language as first posted (no file.chunk_address = 0)', ({ run, app }) => {
   let device: VirtualBoron;
   beforeAll(async () => {
-    device = await runForumScenario({ fixed: false });
-  });
+    device = await run(false);
+  }, 120_000);
 
   it('prints the thread\'s log line for line, timestamps within 25% of the thread\'s (counted from the key press)', () => {
     const ours = attempt(device, 'Finish failed with result code 1');
@@ -82,17 +94,17 @@ describe('the thread\'s routine as first posted (no file.chunk_address = 0)', ()
   it('resets (reason 140, USER) and boots the old app again, which prints its banner', () => {
     const resets = device.trace.filter((e) => e.type === 'device:reset');
     expect(resets).toEqual([expect.objectContaining({ reason: 140, reasonName: 'USER' })]);
-    expect(device.appName).toBe('ota-test');
+    expect(device.appName).toBe(app(false));
     expect(device.serial.output.split('Finish failed with result code 1')[1]).toBe('\r\nV2\r\nHello! Press o for OTA.\r\n');
-    expect(device.modules().find((m) => m.region === 'user-part')).toMatchObject({ sketch: 'ota-test', crcOk: true });
+    expect(device.modules().find((m) => m.region === 'user-part')).toMatchObject({ sketch: app(false), crcOk: true });
   });
 });
 
-describe('the fixed routine (file.chunk_address = 0 before Prepare)', () => {
+describe.each(ROUTINES)('the fixed routine in $language (file.chunk_address = 0 before Prepare)', ({ run }) => {
   let device: VirtualBoron;
   beforeAll(async () => {
-    device = await runForumScenario({ fixed: true });
-  });
+    device = await run(true);
+  }, 120_000);
 
   it('writes from 0x289000, validates result=5e and reports success', () => {
     expect(device.logs.find((r) => r.message.startsWith('Received 79 '))?.message).toBe('Received 79 of 5012 bytes. Chunk Size 79. Chunk addr=289000');
@@ -115,6 +127,18 @@ describe('the fixed routine (file.chunk_address = 0 before Prepare)', () => {
       'The bootloader applied the update in DCT slot 1: it checked the module (platform, start address, function, CRC-32), then copied 5,012 bytes from external 0x289000 to internal 0xD4000.',
     ]);
   });
+});
+
+describe('the C++ routine against its TypeScript port, on the thread\'s scenario', () => {
+  it.each([false, true])('gives byte-identical serial output, logs, diagnostics and flash (fixed: %s)', async (fixed) => {
+    const ts = await ROUTINES[0].run(fixed);
+    const cpp = await ROUTINES[1].run(fixed);
+    expect(cpp.serial.output).toBe(ts.serial.output);
+    expect(cpp.logs).toEqual(ts.logs);
+    expect(cpp.diagnostics).toEqual(ts.diagnostics);
+    expect(cpp.millis).toBe(ts.millis);
+    expect(Buffer.from(cpp.flash.external.read(0x289000, 0x177000)).equals(Buffer.from(ts.flash.external.read(0x289000, 0x177000)))).toBe(true);
+  }, 120_000);
 });
 
 describe('the thread\'s routine over a parametric link with 960-byte bursts', () => {

@@ -8,7 +8,8 @@ const FORBIDDEN: Record<string, string[]> = {
   hal: ['ota', 'net', 'device', 'cli'],
   net: ['hal', 'ota', 'device', 'cli'],
   ota: ['net', 'device', 'cli'],
-  device: ['cli'],
+  device: ['cpp', 'cli'],
+  cpp: ['hal', 'cli'],
 };
 
 function files(dir: string): string[] {

@@ -1,0 +1,12 @@
+/* newlib's extra stdlib functions, which wasi-libc lacks (runtime newlib.cpp). */
+#pragma once
+#ifdef __cplusplus
+extern "C" {
+#endif
+char* itoa(int value, char* out, int base);
+char* ltoa(long value, char* out, int base);
+char* utoa(unsigned value, char* out, int base);
+char* ultoa(unsigned long value, char* out, int base);
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,99 @@
+// The app's view of the device: the global objects, logging's formatting, and the entry points
+// the emulator calls (setup, loop, system event handlers).
+#include "Particle.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+USBSerial Serial;
+SystemClass System;
+CloudClass Particle;
+const Logger Log("app");
+
+void Logger::emit(LogLevel level, const char* fmt, ...) const {
+    // Formatted whole here; the emulator cuts it at LOG_MAX_STRING_LENGTH as the system part does.
+    char small[192];
+    va_list args;
+    va_start(args, fmt);
+    va_list again;
+    va_copy(again, args);
+    const int n = vsnprintf(small, sizeof(small), fmt, args);
+    va_end(args);
+    if (n >= 0 && size_t(n) < sizeof(small)) {
+        vb_log_message(name_, level, small);
+    } else if (n > 0) {
+        char* big = static_cast<char*>(malloc(n + 1));
+        if (big) {
+            vsnprintf(big, n + 1, fmt, again);
+            vb_log_message(name_, level, big);
+            free(big);
+        }
+    }
+    va_end(again);
+}
+
+void SerialLogHandler::add(LogLevel level, const LogCategoryFilters& filters) {
+    vb_log_filter* list = static_cast<vb_log_filter*>(malloc(sizeof(vb_log_filter) * (filters.size() + 1)));
+    for (size_t i = 0; i < filters.size(); i++) list[i] = {filters[i].category(), filters[i].level()};
+    vb_log_handler(level, list, filters.size());
+    free(list);
+}
+
+void setup();
+void loop();
+
+extern "C" {
+
+__attribute__((export_name("vb_setup"))) void vb_setup(void) { setup(); }
+__attribute__((export_name("vb_loop"))) void vb_loop(void) { loop(); }
+
+/* A System.on() handler, called by the emulator when its event happens. */
+__attribute__((export_name("vb_system_event"))) void vb_system_event(void* handler, int kind, uint32_t event, int param) {
+    switch (kind) {
+    case 3: reinterpret_cast<void (*)(system_event_t, int, void*)>(handler)(event, param, nullptr); break;
+    case 2: reinterpret_cast<void (*)(system_event_t, int)>(handler)(event, param); break;
+    case 1: reinterpret_cast<void (*)(system_event_t)>(handler)(event); break;
+    default: reinterpret_cast<void (*)()>(handler)(); break;
+    }
+}
+
+/* Where asyncify keeps the C++ stack while a blocking call waits. */
+alignas(16) static char vb_asyncify_area[64 * 1024];
+__attribute__((export_name("vb_asyncify_area"))) void* vb_asyncify_area_start(void) { return vb_asyncify_area; }
+__attribute__((export_name("vb_asyncify_area_size"))) uint32_t vb_asyncify_area_size(void) { return sizeof(vb_asyncify_area); }
+
+/* The `retained` variables: the emulator keeps these bytes across a reset. */
+extern char __start_vb_retained[] __attribute__((weak));
+extern char __stop_vb_retained[] __attribute__((weak));
+__attribute__((export_name("vb_retained_start"))) void* vb_retained_start(void) { return __start_vb_retained; }
+__attribute__((export_name("vb_retained_end"))) void* vb_retained_end(void) { return __stop_vb_retained; }
+
+/* printf's stdout is a WASI file the emulator swallows, unbuffered so each call reaches it. */
+__attribute__((constructor(101))) static void vb_unbuffered_stdout(void) { setvbuf(stdout, nullptr, _IONBF, 0); }
+
+int vb_sprintf(char* s, const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    const int n = vsprintf(s, format, args);
+    va_end(args);
+    return n;
+}
+
+int vb_snprintf(char* s, size_t size, const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    const int n = vsnprintf(s, size, format, args);
+    va_end(args);
+    return n;
+}
+
+int vb_printf(const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    const int n = vprintf(format, args);
+    va_end(args);
+    return n;
+}
+
+} // extern "C"
