@@ -60,8 +60,9 @@ async function asyncify({ wasm, imports, optimizeLevel }) {
   const module = binaryen.readBinary(wasm);
   try {
     binaryen.setPassArgument('asyncify-imports', imports.join(','));
+    // Only the pass (which tidies what it adds): a whole-module optimize would inline setup() and
+    // loop() into the exports, and a trap would no longer name them. clang already optimized.
     module.runPasses(['asyncify']);
-    if (optimizeLevel > 0) module.optimize();
     return { wasm: module.emitBinary().slice() }; // a copy: the result may view Binaryen's own heap
   } finally {
     module.dispose();

@@ -37,6 +37,10 @@
 #include "virtual_boron/not_modelled.h"
 #include "virtual_boron/printf.h"
 
+/* The app's entry points; never inlined, so a crash names them. */
+void setup() __attribute__((noinline));
+void loop() __attribute__((noinline));
+
 namespace spark {}
 namespace particle {}
 using namespace spark;

@@ -55,6 +55,9 @@ const ASSETS = '.virtual-boron';
  * It is the shadow stack here; placed first, an overflow traps instead of overwriting globals.
  */
 const APPLICATION_STACK_SIZE = 6144;
+const LINK_FLAGS = [`-Wl,-z,stack-size=${APPLICATION_STACK_SIZE}`, '-Wl,--stack-first', '-Wl,--export=__stack_pointer'];
+/** Asyncify's optimization level for the code it adds. */
+const ASYNCIFY_LEVEL = 2;
 
 /**
  * Compile a Particle sketch's C++ to WebAssembly in-process and return it as a `Sketch`, which
@@ -100,6 +103,9 @@ function loadAssets(): NonNullable<typeof assets> {
   for (const [path, bytes] of Object.entries(runtime)) place(tree, `${ASSETS}/runtime/${path}`, bytes);
   return (assets = { tree, include, runtime });
 }
+
+let worker: Uint8Array | undefined;
+const workerSource = (): Uint8Array => (worker ??= readFileSync(join(CPP_ROOT, 'toolchain-worker.mjs')));
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -158,7 +164,8 @@ class Build {
       c: [...common, '-std=gnu11'],
       cxx: [...common, `-std=gnu++${major >= 3 ? 17 : 14}`, '-fno-rtti', '-D_LIBCPP_STRING_H_HAS_CONST_OVERLOADS'],
     };
-    const base = [String(CACHE_FORMAT), JSON.stringify(versions), JSON.stringify(this.flags), ...filesHash(include)];
+    // Everything that shapes the output: the toolchain, every flag, the headers, and the worker's own steps.
+    const base = [String(CACHE_FORMAT), JSON.stringify(versions), JSON.stringify(this.flags), JSON.stringify(LINK_FLAGS), String(ASYNCIFY_LEVEL), workerSource(), ...filesHash(include)];
     this.runtimeKey = hash([...base, ...filesHash(runtime)]);
     this.userFlags = [...defines, ...sketch.includeDirs.map((dir) => `-I${dir}`)];
     this.key = hash([this.runtimeKey, ...this.userFlags, ...filesHash(sketch.files)]);
@@ -210,9 +217,7 @@ class Build {
         ...objects,
         '-o',
         'app.wasm',
-        `-Wl,-z,stack-size=${APPLICATION_STACK_SIZE}`,
-        '-Wl,--stack-first',
-        '-Wl,--export=__stack_pointer',
+        ...LINK_FLAGS,
       ],
       files,
       ['app.wasm'],
@@ -222,7 +227,7 @@ class Build {
     const blocking = WebAssembly.Module.imports(await WebAssembly.compile(wasm))
       .filter((i) => i.kind === 'function' && (i.module === 'particle' || `${i.module}.${i.name}` === 'wasi_snapshot_preview1.clock_time_get'))
       .map((i) => `${i.module}.${i.name}`);
-    return asyncify(wasm, blocking, 2);
+    return asyncify(wasm, blocking, ASYNCIFY_LEVEL);
   }
 
   private compilerFor(path: string): string[] {

@@ -189,13 +189,14 @@ export class CppApp implements SketchInstance {
 
   private crashed(error: unknown, what: string): unknown {
     if (!(error instanceof WebAssembly.RuntimeError)) return error;
-    const frames = [...String(error.stack).matchAll(/at (?:[\w.-]+\.wasm\.)?(.+?) \(wasm:\/\//g)].map((m) => m[1]).filter((f) => !f.startsWith('asyncify_'));
+    // The app's own frames, innermost first; the runtime's entry glue (vb_*) is not the app's.
+    const frames = [...String(error.stack).matchAll(/at (?:[\w.-]+\.wasm\.)?(.+?) \(wasm:\/\//g)].map((m) => m[1]).filter((f) => !/^(asyncify_|vb_)/.test(f));
     const where = frames[0] ?? 'the app';
     const stack = frames.length > 1 ? ` Stack: ${frames.join(' ← ')}.` : '';
-    return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: the C++ trapped ({reason}) in {where}, while running {what}; on a Boron this is a hard fault and the device resets.{stack}', {
+    return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: the C++ trapped ({reason}) in {where}{from}; on a Boron this is a hard fault and the device resets.{stack}', {
       reason: error.message,
       where,
-      what,
+      from: where === what ? '' : `, called from ${what}`,
       stack,
     });
   }

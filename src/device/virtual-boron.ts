@@ -598,7 +598,10 @@ export class VirtualBoron {
         yieldPoint: () => cpu.yieldPoint(),
         randomBytes: (length) => hostRandom.fill(new Uint8Array(length)),
         retained: (initial, live) => this.backupRam.restore(initial, this.profile.initialisesRetained, live),
-        diagnose: (code, message) => this.diagnosticsLog.report(code, message),
+        // Once per device: the same thing said again at every boot explains nothing new.
+        diagnose: (code, message) => {
+          if (!this.diagnosticsLog.entries.some((d) => d.code === code && d.message === message)) this.diagnosticsLog.report(code, message);
+        },
       },
     };
   }
