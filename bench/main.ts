@@ -2,11 +2,17 @@
  * `npm run bench`: how much faster than real time the emulator runs, measured in this one run.
  * Wall-clock time is read here, never in src/.
  */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { http, HttpResponse } from 'msw';
-import { buildModule, ModuleFunction, VirtualBoron, type LinkProfileName } from '../src/index';
+import { buildModule, compileSketch, ModuleFunction, VirtualBoron, type LinkProfileName, type Sketch } from '../src/index';
 import { FIRMWARE_URL, KEY_PRESS_MS, runForumScenario } from '../examples/forum-ota/scenario';
 import { otaTestSketch } from '../examples/forum-ota/sketches';
+import { compileOtaTest } from '../examples/forum-ota-cpp/sketches';
+import { FIRMWARE_HOST, MANIFEST_PATH, robustApp } from '../examples/robust-ota/sketches';
 
 const MiB = 1024 * 1024;
 
@@ -21,27 +27,79 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; wallMs: numb
  * The fixed forum routine downloading 1 MiB that starts with a 640 KiB system part: a 1.x Boron
  * system part cannot be bigger than 656 KiB (0x30000–0xD4000), so the rest rides along unused.
  */
-async function systemPartOver(link: LinkProfileName): Promise<VirtualBoron> {
+function megabyteBody(): Uint8Array {
   const part = buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs: '1.2.1', version: 1214, size: 640 * 1024, fillSeed: 'bench system part' });
   const body = new Uint8Array(MiB);
   body.set(part);
+  return body;
+}
+
+async function systemPartOver(link: LinkProfileName, app: Sketch = otaTestSketch({ initialiseChunkAddress: true })): Promise<VirtualBoron> {
+  const body = megabyteBody();
   const device = new VirtualBoron({
     deviceOs: '1.2.1',
-    app: otaTestSketch({ initialiseChunkAddress: true }),
+    app,
     server: [http.get(FIRMWARE_URL, () => new HttpResponse(body))],
     link,
   }).powerOn();
   await device.runUntil('Hello! Press o for OTA.');
   await device.runFor(KEY_PRESS_MS - device.millis);
   device.serial.type('o');
+  return updatedSystemPart(device, 'Hello! Press o for OTA.');
+}
+
+/** Run until the device has rebooted once and printed `banner`, and check that the system part is the new one. */
+async function updatedSystemPart(device: VirtualBoron, banner: string): Promise<VirtualBoron> {
   let boots = 1;
   device.on('device:boot', () => boots++);
   await device.runUntil(() => boots === 2, { timeoutMs: 3_600_000 });
   device.serial.clear();
-  await device.runUntil('Hello! Press o for OTA.');
+  await device.runUntil(banner);
   const system = device.modules().find((m) => m.region === 'system-part1');
   if (system?.version !== 1214) throw new Error(`the system part was not updated: ${JSON.stringify(system)}`);
   return device;
+}
+
+/** The same 1 MiB through the TypeScript robust routine (manifest, SHA-256 check) over lte-m. */
+async function robustOver(link: LinkProfileName): Promise<VirtualBoron> {
+  const body = megabyteBody();
+  const base = `http://${FIRMWARE_HOST}`;
+  const device = new VirtualBoron({
+    deviceOs: '1.2.1',
+    app: robustApp,
+    server: [
+      http.get(`${base}${MANIFEST_PATH}`, () => HttpResponse.json({ path: '/firmware/app.bin', size: body.length, sha256: createHash('sha256').update(body).digest('hex') })),
+      http.get(`${base}/firmware/app.bin`, () => new HttpResponse(body)),
+    ],
+    link,
+  }).powerOn();
+  await device.runUntil('press u to update');
+  device.serial.type('u');
+  return updatedSystemPart(device, 'press u to update');
+}
+
+/** Median wall time of `runs` runs of each, alternating so both see the same machine. */
+async function pairedMedians(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    times[0].push((await timed(a)).wallMs);
+    times[1].push((await timed(b)).wallMs);
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return [median(times[0]), median(times[1])];
+}
+
+/** A first compile (toolchain loaded, runtime and sketch compiled, nothing cached) and a second one of the same sources. */
+async function compileTimes(): Promise<{ firstMs: number; cachedMs: number }> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'vb-bench-'));
+  try {
+    const source = join(__dirname, '../examples/forum-ota-cpp/src');
+    const first = await timed(() => compileSketch(source, { cacheDir, deviceOs: '1.2.1' }));
+    const cached = await timed(() => compileSketch(source, { cacheDir, deviceOs: '1.2.1' }));
+    return { firstMs: first.wallMs, cachedMs: cached.wallMs };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }
 
 function bufferCopyMs(passes: number): number {
@@ -61,12 +119,22 @@ async function main(): Promise<void> {
   const slow = await timed(() => systemPartOver('nb-iot'));
   const slowVirtualMs = slow.value.nowMicros / 1000;
   const copyMs = bufferCopyMs(6);
+  const compile = await compileTimes();
+  const [cppPosted, cppFixed] = [await compileOtaTest({ initialiseChunkAddress: false }), await compileOtaTest({ initialiseChunkAddress: true })];
+  const [tsForumMs, cppForumMs] = await pairedMedians(7, () => runForumScenario({ fixed: false }), () => runForumScenario({ fixed: false, app: cppPosted }));
+  const [tsBigMs, cppBigMs] = await pairedMedians(3, () => systemPartOver('lte-m'), () => systemPartOver('lte-m', cppFixed));
+  const robust = await timed(() => robustOver('lte-m'));
   const rows: [string, string][] = [
     ['forum run (posted routine, boot to reboot)', `${forumVirtualMs.toFixed(0)} ms virtual in ${forum.wallMs.toFixed(1)} ms wall → ${(forumVirtualMs / forum.wallMs).toFixed(0)}× real time`],
     ['1 MiB over lte-m: download, save, validate, apply', `${bigVirtualMs.toFixed(0)} ms virtual in ${big.wallMs.toFixed(1)} ms wall → ${(bigVirtualMs / big.wallMs).toFixed(0)}× real time`],
     ['  …its wall time ÷ 6 Buffer.copy passes over 1 MiB', `${big.wallMs.toFixed(1)} ms ÷ ${copyMs.toFixed(3)} ms → ${(big.wallMs / copyMs).toFixed(0)}×`],
     ['1 MiB over nb-iot: the same, a long virtual time', `${slowVirtualMs.toFixed(0)} ms virtual in ${slow.wallMs.toFixed(1)} ms wall → ${(slowVirtualMs / slow.wallMs).toFixed(0)}× real time`],
     ["  …flash the lte-m run's device holds in host memory", `${(big.value.flashFootprint / MiB).toFixed(2)} MiB (sparse sectors)`],
+    ['C++: first compile of the forum routine (toolchain load, runtime, sketch)', `${(compile.firstMs / 1000).toFixed(1)} s`],
+    ['C++: the same sources compiled again (cached)', `${compile.cachedMs.toFixed(2)} ms`],
+    ['C++ forum run ÷ TypeScript forum run (medians of 7, goal ≤ 1.5×)', `${cppForumMs.toFixed(1)} ms ÷ ${tsForumMs.toFixed(1)} ms → ${(cppForumMs / tsForumMs).toFixed(2)}×`],
+    ['C++ forum routine, 1 MiB over lte-m ÷ TypeScript forum routine, same (medians of 3)', `${cppBigMs.toFixed(0)} ms ÷ ${tsBigMs.toFixed(0)} ms → ${(cppBigMs / tsBigMs).toFixed(2)}×`],
+    ['C++ forum routine, 1 MiB over lte-m ÷ TypeScript robust routine, same 1 MiB', `${cppBigMs.toFixed(0)} ms ÷ ${robust.wallMs.toFixed(0)} ms → ${(cppBigMs / robust.wallMs).toFixed(2)}×`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { defineSketch, type Sketch } from '../device/sketch';
-import { EmulatorError } from '../sim/messages';
+import { USER_BACKUP_RAM_SIZE } from '../device/backup-ram';
+import { bytes, EmulatorError, formatMessage } from '../sim/messages';
 import { DEVICE_OS_VERSIONS, systemVersionNumber, type DeviceOsVersion } from '../ota/profiles';
 import { readSketch, type SketchFiles, type SketchSource } from './sources';
 import { CppApp, inspectImage, type CompiledImage } from './runtime';
@@ -175,22 +176,41 @@ class Build {
   image(): Promise<CompiledImage> {
     let image = images.get(this.key);
     if (!image) {
-      image = this.load().then(async (wasm) => inspectImage(await WebAssembly.compile(wasm ?? (await this.store(await this.compile())))));
+      image = this.module().then((module) => this.checked(inspectImage(module)));
       images.set(this.key, image);
       image.catch(() => images.delete(this.key));
     }
     return image;
   }
 
-  private async load(): Promise<Uint8Array | undefined> {
-    if (this.cacheDir === false) return undefined;
-    const path = join(this.cacheDir, `${this.key}.wasm`);
-    return existsSync(path) ? readFileSync(path) : undefined;
+  private async module(): Promise<WebAssembly.Module> {
+    const path = this.cacheDir === false ? undefined : join(this.cacheDir, `${this.key}.wasm`);
+    if (path && existsSync(path)) {
+      try {
+        return await WebAssembly.compile(readFileSync(path));
+      } catch {
+        // A damaged cache entry (a disk that filled up, say): build it again.
+      }
+    }
+    const wasm = await this.compile();
+    if (path) writeAtomically(path, wasm);
+    return WebAssembly.compile(wasm);
   }
 
-  private async store(wasm: Uint8Array): Promise<Uint8Array> {
-    if (this.cacheDir !== false) writeAtomically(join(this.cacheDir, `${this.key}.wasm`), wasm);
-    return wasm;
+  /** What the device's linker would refuse, it refuses too. */
+  private checked(image: CompiledImage): CompiledImage {
+    if (image.retainedBytes > USER_BACKUP_RAM_SIZE) {
+      throw new SketchCompileError(
+        formatMessage('Failed to link sketch "{name}": its retained variables take {size} bytes, more than the {limit} bytes of backup RAM a Boron app has (the device\'s linker refuses it too: section .backup will not fit in region BACKUPSRAM).', {
+          name: this.sketch.name,
+          size: bytes(image.retainedBytes),
+          limit: bytes(USER_BACKUP_RAM_SIZE),
+        }),
+        [],
+        '',
+      );
+    }
+    return image;
   }
 
   private async compile(): Promise<Uint8Array> {

@@ -6,8 +6,7 @@ import { EmulatorError } from '../sim/messages';
 /**
  * The C++ toolchain: Clang/LLD compiled to WebAssembly (`@yowasp/clang`) and Binaryen's asyncify
  * pass (`binaryen`), both optional peer dependencies of ~100 MB each. They are ES modules, so they
- * run in a worker thread (cpp/toolchain-worker.mjs), started on the first compile that misses the
- * cache and kept for the life of the process without holding it open.
+ * run in a worker thread (cpp/toolchain-worker.mjs), started by a compile that misses the cache.
  */
 export const TOOLCHAIN_PACKAGES = ['@yowasp/clang', 'binaryen'] as const;
 
@@ -59,7 +58,6 @@ const pending = new Map<number, Pending>();
 function request<T>(op: 'run' | 'asyncify', input: object): Promise<T> {
   const id = nextId++;
   const thread = (worker ??= startWorker());
-  if (pending.size === 0) thread.ref();
   return new Promise<T>((resolve, reject) => {
     pending.set(id, { resolve: resolve as (value: never) => void, reject });
     thread.postMessage({ id, op, input });
@@ -68,21 +66,31 @@ function request<T>(op: 'run' | 'asyncify', input: object): Promise<T> {
 
 function startWorker(): Worker {
   const thread = new Worker(join(CPP_ROOT, 'toolchain-worker.mjs'));
-  thread.unref();
   thread.on('message', ({ id, ok, result, error }: { id: number; ok: boolean; result: never; error: { message: string; missingPackage?: string } }) => {
     const call = pending.get(id);
     if (!call) return;
     pending.delete(id);
-    if (pending.size === 0) thread.unref();
+    if (pending.size === 0) setImmediate(() => stopWhenIdle(thread));
     if (ok) call.resolve(result);
     else call.reject(error.missingPackage ? missingPackage(error.missingPackage) : new EmulatorError('TOOLCHAIN_FAILED', 'Failed to compile the sketch: the toolchain stopped with "{message}".', { message: error.message }));
   });
-  thread.on('error', (error) => failAll(error));
-  thread.on('exit', (code) => failAll(new EmulatorError('TOOLCHAIN_FAILED', 'Failed to compile the sketch: the toolchain worker exited with code {code}.', { code })));
+  thread.on('error', (error) => failAll(thread, error));
+  thread.on('exit', (code) => failAll(thread, new EmulatorError('TOOLCHAIN_FAILED', 'Failed to compile the sketch: the toolchain worker exited with code {code}.', { code })));
   return thread;
 }
 
-function failAll(error: unknown): void {
+/**
+ * Compiles that follow one another keep the toolchain loaded; once none is asked for, it goes (it
+ * holds about 500 MB, and a process such as a test runner may load this module many times).
+ */
+function stopWhenIdle(thread: Worker): void {
+  if (pending.size > 0 || worker !== thread) return;
+  worker = undefined;
+  void thread.terminate();
+}
+
+function failAll(thread: Worker, error: unknown): void {
+  if (worker !== thread) return;
   worker = undefined;
   for (const call of pending.values()) call.reject(error);
   pending.clear();

@@ -14,6 +14,7 @@ const FIELDS = {
 } as const;
 
 export type DescriptorField = keyof typeof FIELDS;
+const FIELD_LIST = (Object.keys(FIELDS) as DescriptorField[]).map((name) => ({ name, offset: FIELDS[name].offset, width: FIELDS[name].bits / 8 }));
 export const DESCRIPTOR_SIZE = 20;
 
 /** What an uninitialised field holds when the descriptor is created: the device's stack source decides. */
@@ -61,7 +62,7 @@ export class Descriptor {
 
   /** The field at byte `offset` of the struct, as C code addresses it. */
   static fieldAt(offset: number): DescriptorField | undefined {
-    return (Object.keys(FIELDS) as DescriptorField[]).find((name) => FIELDS[name].offset === offset);
+    return FIELD_LIST.find((f) => f.offset === offset)?.name;
   }
 
   /**
@@ -69,12 +70,11 @@ export class Descriptor {
    * changed was written; with `all`, every field counts as written (a struct made by copying one).
    */
   absorb(bytes: Uint8Array, all = false): void {
-    for (const [name, { offset, bits }] of Object.entries(FIELDS) as [DescriptorField, (typeof FIELDS)[DescriptorField]][]) {
-      const width = bits / 8;
+    for (const { name, offset, width } of FIELD_LIST) {
       let changed = all;
       for (let i = offset; i < offset + width && !changed; i++) changed = bytes[i] !== this.bytes[i];
       if (changed) {
-        this.bytes.set(bytes.subarray(offset, offset + width), offset);
+        for (let i = offset; i < offset + width; i++) this.bytes[i] = bytes[i];
         this.written.add(name);
       }
     }

@@ -38,6 +38,13 @@ describe('layering', () => {
     expect(importsIn(sample)).toEqual(['../x/a', '../y', '../z/c', '../w']);
   });
 
+  it('src/cpp takes only types from the network layer: it reaches TCPClient through the SketchApi', () => {
+    const offending = files(join(SRC, 'cpp')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*from '\.\.\/net\/[^']+'/gm)].map((m) => `${relative(SRC, file)}: ${m[0]}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('src/sim uses no node: module and no wall clock', () => {
     const offending = files(join(SRC, 'sim')).filter((file) => /from 'node:|Date\.now|new Date\(|setTimeout|setInterval|performance\.now/.test(readFileSync(file, 'utf8')));
     expect(offending.map((f) => relative(SRC, f))).toEqual([]);
