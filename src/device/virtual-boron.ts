@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'msw';
 import { millisToMicros, VirtualClock, type Micros } from '../sim/clock';
 import { Diagnostics, type Diagnostic } from '../sim/diagnostics';
 import { EventBus, type DeviceEventMap, type DeviceEventName, type Stamped, type TraceEntry } from '../sim/events';
@@ -18,7 +17,7 @@ import { parseModule } from '../ota/module-file';
 import { SystemUpdate, type SystemUpdateHost, type UpdateFlags } from '../ota/system-update';
 import { fetchModule, readModuleInfo, Validation, verifyCrc, type ModuleBounds } from '../ota/validation';
 import type { NetContext } from '../net/context';
-import { VirtualHttpServer } from '../net/http-server';
+import { VirtualHttpServer, type RequestHandler } from '../net/http-server';
 import { idealLink, type LinkModel } from '../net/link';
 import { LINK_PROFILES, type LinkProfileName } from '../net/link-profiles';
 import { VirtualNetwork, type DnsOptions } from '../net/network';

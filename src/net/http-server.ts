@@ -1,8 +1,17 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { duplexPair, type Duplex } from 'node:stream';
-import { getResponse, type RequestHandler } from 'msw';
+import { getResponse, type RequestHandler as CommonJsRequestHandler } from 'msw';
+import type { RequestHandler as EsModuleRequestHandler } from 'msw' with { 'resolution-mode': 'import' };
 import type { NetContext, ServerConnection, ServerPeer } from './context';
 import { NO_CONTENT_LENGTH, wireHeaders } from './wire-response';
+
+/**
+ * An msw request handler, from either of msw's builds. msw ships CommonJS and ES module
+ * declarations of the same classes; a test that imports msw as an ES module (or is type-checked
+ * with `moduleResolution: bundler`) makes handlers of the second kind, which TypeScript would not
+ * take for the first. At run time both work: `getResponse` only calls each handler's own `run()`.
+ */
+export type RequestHandler = CommonJsRequestHandler | EsModuleRequestHandler;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -111,7 +120,7 @@ class HttpConnection implements ServerConnection {
     this.ctx.events.emit('http:request', { method: request.method, url: request.url });
     let response: Response | undefined;
     try {
-      response = await getResponse(this.handlers(), request);
+      response = await getResponse(this.handlers() as CommonJsRequestHandler[], request);
     } catch (error) {
       this.ctx.diagnose('handler-threw', `Failed to answer ${request.method} ${request.url}: the msw handler threw (${String(error)}), so the server answered 500.`);
       response = new Response(null, { status: 500 });
