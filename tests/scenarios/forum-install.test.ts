@@ -1,4 +1,4 @@
-/** The README's quick start, verbatim apart from the import paths. */
+/** The fixed forum routine (the TypeScript port) installing a new app over msw, as a user would test it. */
 import { http, HttpResponse } from 'msw';
 import { buildModule, defineSketch, VirtualBoron } from '../../src/index';
 import { otaTestSketch } from '../../examples/forum-ota/sketches';
