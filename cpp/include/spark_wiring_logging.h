@@ -31,8 +31,9 @@ typedef enum LogLevel {
     NO_LOG_LEVEL = LOG_LEVEL_NONE
 } LogLevel;
 
+/* Particle builds an app's sources with -DLOG_MODULE_CATEGORY="app" (`user/build.mk:82` at v1.4.4), so a default-constructed Logger logs as [app]. */
 #ifndef LOG_MODULE_CATEGORY
-#define LOG_MODULE_CATEGORY NULL
+#define LOG_MODULE_CATEGORY "app"
 #endif
 
 class LogCategoryFilter {

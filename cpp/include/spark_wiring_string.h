@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <type_traits>
 #include "virtual_boron/support.h"
 
 #define F(X) (X)
@@ -99,6 +100,10 @@ public:
     void setCharAt(unsigned int index, char c);
     char operator[](unsigned int index) const;
     char& operator[](unsigned int index);
+    template <typename T, typename std::enable_if<std::is_same<T, long>::value, int>::type = 0>
+    char operator[](T index) const { return operator[]((unsigned int)index); }
+    template <typename T, typename std::enable_if<std::is_same<T, long>::value, int>::type = 0>
+    char& operator[](T index) { return operator[]((unsigned int)index); }
     void getBytes(unsigned char* buf, unsigned int bufsize, unsigned int index = 0) const;
     void toCharArray(char* buf, unsigned int bufsize, unsigned int index = 0) const { getBytes((unsigned char*)buf, bufsize, index); }
     const char* c_str() const { return buffer; }
@@ -154,3 +159,13 @@ public:
     StringSumHelper(long num) : String(num) {}
     StringSumHelper(unsigned long num) : String(num) {}
 };
+
+/*
+ * wasm32's ptrdiff_t is long where the Boron's (arm-none-eabi) is int. With String's conversion to
+ * const char*, C++'s built-in `const char* + ptrdiff_t` and `const char*[ptrdiff_t]` would then make
+ * `str + aLong` and `str[aLong]` ambiguous here, though both compile for the device (String::toInt()
+ * returns long). These pick String's own operator for exactly `long`, as the device's overloads do.
+ */
+template <typename T, typename std::enable_if<std::is_same<T, long>::value, int>::type = 0>
+inline StringSumHelper operator+(const String& lhs, T num) { return StringSumHelper(lhs) + num; }
+

@@ -40,18 +40,23 @@ void SerialLogHandler::add(LogLevel level, const LogCategoryFilters& filters) {
     free(list);
 }
 
-void setup();
-void loop();
+/* An app may leave out setup() or loop(): Device OS defines both weakly, empty (`wiring/src/user.cpp:41-58` at v1.4.4). */
+__attribute__((weak)) void setup() {}
+__attribute__((weak)) void loop() {}
 
 extern "C" {
 
 __attribute__((export_name("vb_setup"))) void vb_setup(void) { setup(); }
 __attribute__((export_name("vb_loop"))) void vb_loop(void) { loop(); }
 
-/* A System.on() handler, called by the emulator when its event happens. */
-__attribute__((export_name("vb_system_event"))) void vb_system_event(void* handler, int kind, uint32_t event, int param) {
+/*
+ * A System.on() handler, called by the emulator when its event happens. `pointer` is the event's
+ * data: the FileTransfer::Descriptor of the update call for firmware_update events
+ * (`system/src/system_update.cpp:306,388,401,412` at v1.4.4), otherwise NULL.
+ */
+__attribute__((export_name("vb_system_event"))) void vb_system_event(void* handler, int kind, uint32_t event, int param, void* pointer) {
     switch (kind) {
-    case 3: reinterpret_cast<void (*)(system_event_t, int, void*)>(handler)(event, param, nullptr); break;
+    case 3: reinterpret_cast<void (*)(system_event_t, int, void*)>(handler)(event, param, pointer); break;
     case 2: reinterpret_cast<void (*)(system_event_t, int)>(handler)(event, param); break;
     case 1: reinterpret_cast<void (*)(system_event_t)>(handler)(event); break;
     default: reinterpret_cast<void (*)()>(handler)(); break;
@@ -68,6 +73,10 @@ extern char __start_vb_retained[] __attribute__((weak));
 extern char __stop_vb_retained[] __attribute__((weak));
 __attribute__((export_name("vb_retained_start"))) void* vb_retained_start(void) { return __start_vb_retained; }
 __attribute__((export_name("vb_retained_end"))) void* vb_retained_end(void) { return __stop_vb_retained; }
+
+/* Where static storage ends (wasm-ld's __heap_base; the stack comes first): what lies between the stack's top and here is zero-initialised at boot. */
+extern char __heap_base;
+__attribute__((export_name("vb_static_end"))) void* vb_static_end(void) { return &__heap_base; }
 
 /* printf's stdout is a WASI file the emulator swallows, unbuffered so each call reaches it. */
 __attribute__((constructor(101))) static void vb_unbuffered_stdout(void) { setvbuf(stdout, nullptr, _IONBF, 0); }

@@ -36,7 +36,8 @@ size_t Print::print(unsigned long n, int base) {
 size_t Print::print(double n, int digits) { return printFloat(n, uint8_t(digits)); }
 size_t Print::print(const Printable& x) { return x.printTo(*this); }
 
-size_t Print::println(void) { return write("\r\n"); }
+// Two writes, as on the device (spark_wiring_print.cpp:115-120 at v1.4.4): a TCPClient sends '\r' and '\n' separately.
+size_t Print::println(void) { return print('\r') + print('\n'); }
 size_t Print::println(const __FlashStringHelper* text) { return print(text) + println(); }
 size_t Print::println(const char c[]) { return print(c) + println(); }
 size_t Print::println(char c) { return print(c) + println(); }
@@ -87,24 +88,24 @@ size_t Print::printFloat(double number, uint8_t digits) {
     return n;
 }
 
+// As `Print::printf_impl` (`wiring/src/spark_wiring_print.cpp:256-280` at v1.4.4): formatted on the
+// stack (a 20-byte try, then a buffer of the exact size), printed as a C string, so output stops at
+// a NUL that %c or %s put in, and a very long line costs its length in stack.
 size_t Print::printf_impl(bool newline, const char* format, ...) {
-    char small[64];
+    char first[20];
     va_list args;
     va_start(args, format);
     va_list again;
     va_copy(again, args);
-    const int n = vsnprintf(small, sizeof(small), format, args);
+    const int n = vsnprintf(first, sizeof(first), format, args);
     va_end(args);
     size_t written = 0;
-    if (n >= 0 && size_t(n) < sizeof(small)) {
-        written = write((const uint8_t*)small, n);
+    if (n >= 0 && size_t(n) < sizeof(first)) {
+        written = print(first);
     } else if (n > 0) {
-        char* big = static_cast<char*>(malloc(n + 1));
-        if (big) {
-            vsnprintf(big, n + 1, format, again);
-            written = write((const uint8_t*)big, n);
-            free(big);
-        }
+        char exact[n + 1];
+        vsnprintf(exact, n + 1, format, again);
+        written = print(exact);
     }
     va_end(again);
     if (newline) written += println();

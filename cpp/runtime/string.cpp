@@ -3,41 +3,41 @@
 #include "spark_wiring_string.h"
 #include "spark_wiring_print.h"
 #include "spark_wiring_printable.h"
+#include "virtual_boron/newlib.h"
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+extern "C" char* vb_ultoa_padded(unsigned long value, char* out, int radix, int pad);
+
 namespace {
 
-// Digits of `value` in `base` (2..36), most significant first.
-void formatUnsigned(unsigned long value, unsigned char base, char* out) {
-    char digits[33];
-    int n = 0;
-    if (base < 2) base = 10;
-    do {
-        const unsigned d = value % base;
-        digits[n++] = d < 10 ? char('0' + d) : char('a' + d - 10);
-        value /= base;
-    } while (value);
-    for (int i = 0; i < n; i++) out[i] = digits[n - 1 - i];
-    out[n] = 0;
-}
-
-void formatSigned(long value, unsigned char base, char* out) {
-    if (value < 0 && base == 10) {
+/*
+ * Particle's `dtoa` (`wiring/src/spark_wiring_string.cpp:39-61` at v1.4.4), which String(float) and
+ * concat(float) use rather than printf: scale by 10^places in a 32-bit long, truncate to 64 bits,
+ * round half up once, then print the whole part and exactly `places` fraction digits, each as an
+ * unsigned long (so a whole part past 4294967295 wraps).
+ */
+void dtoa(double value, unsigned char places, char* out) {
+    if (value < 0) {
+        value = -value;
         *out++ = '-';
-        formatUnsigned(0UL - (unsigned long)value, base, out);
-    } else {
-        formatUnsigned((unsigned long)value, base, out);
     }
-}
-
-// Like Particle's dtostrf-based float conversion: fixed notation with `places` decimals.
-void formatDouble(double value, int places, char* out, size_t size) {
-    snprintf(out, size, "%.*f", places < 0 ? 0 : places, value);
+    long scale = 1;
+    for (unsigned char i = 0; i < places; i++) scale = (long)((unsigned long)scale * 10UL);
+    value *= scale;
+    uint64_t fixed = uint64_t(value);
+    if (value - double(fixed) >= 0.5) fixed++;
+    vb_ultoa_padded((unsigned long)(fixed / (uint64_t)scale), out, 10, 1);
+    if (places) {
+        out += strlen(out);
+        *out++ = '.';
+        vb_ultoa_padded((unsigned long)(fixed % (uint64_t)scale), out, 10, places);
+    }
 }
 
 } // namespace
@@ -145,52 +145,54 @@ String::String(char c) {
     *this = text;
 }
 
+// Each number constructor converts as wiring does (spark_wiring_string.cpp:116-169 at v1.4.4):
+// utoa/itoa/ultoa give lower-case digits, ltoa upper-case.
 String::String(unsigned char value, unsigned char base) {
     init();
     char text[34];
-    formatUnsigned(value, base, text);
+    utoa(value, text, base);
     *this = text;
 }
 
 String::String(int value, unsigned char base) {
     init();
     char text[35];
-    formatSigned(value, base, text);
+    itoa(value, text, base);
     *this = text;
 }
 
 String::String(unsigned int value, unsigned char base) {
     init();
     char text[34];
-    formatUnsigned(value, base, text);
+    utoa(value, text, base);
     *this = text;
 }
 
 String::String(long value, unsigned char base) {
     init();
     char text[35];
-    formatSigned(value, base, text);
+    ltoa(value, text, base);
     *this = text;
 }
 
 String::String(unsigned long value, unsigned char base) {
     init();
     char text[34];
-    formatUnsigned(value, base, text);
+    ultoa(value, text, base);
     *this = text;
 }
 
 String::String(float value, int decimalPlaces) {
     init();
     char text[64];
-    formatDouble(value, decimalPlaces, text, sizeof(text));
+    dtoa(value, (unsigned char)decimalPlaces, text);
     *this = text;
 }
 
 String::String(double value, int decimalPlaces) {
     init();
     char text[64];
-    formatDouble(value, decimalPlaces, text, sizeof(text));
+    dtoa(value, (unsigned char)decimalPlaces, text);
     *this = text;
 }
 
@@ -239,13 +241,42 @@ unsigned char String::concat(char c) {
     const char text[2] = {c, 0};
     return concat(text, 1);
 }
-unsigned char String::concat(unsigned char num) { return concat(String(num)); }
-unsigned char String::concat(int num) { return concat(String(num)); }
-unsigned char String::concat(unsigned int num) { return concat(String(num)); }
-unsigned char String::concat(long num) { return concat(String(num)); }
-unsigned char String::concat(unsigned long num) { return concat(String(num)); }
-unsigned char String::concat(float num) { return concat(String(num, 2)); }
-unsigned char String::concat(double num) { return concat(String(num, 2)); }
+// Numbers concatenate in base 10, and floats with 6 decimals (spark_wiring_string.cpp:336-383 at v1.4.4).
+unsigned char String::concat(unsigned char num) {
+    char text[4];
+    itoa(num, text, 10);
+    return concat(text, strlen(text));
+}
+unsigned char String::concat(int num) {
+    char text[12];
+    itoa(num, text, 10);
+    return concat(text, strlen(text));
+}
+unsigned char String::concat(unsigned int num) {
+    char text[11];
+    utoa(num, text, 10);
+    return concat(text, strlen(text));
+}
+unsigned char String::concat(long num) {
+    char text[12];
+    ltoa(num, text, 10);
+    return concat(text, strlen(text));
+}
+unsigned char String::concat(unsigned long num) {
+    char text[11];
+    ultoa(num, text, 10);
+    return concat(text, strlen(text));
+}
+unsigned char String::concat(float num) {
+    char text[34];
+    dtoa(num, 6, text);
+    return concat(text, strlen(text));
+}
+unsigned char String::concat(double num) {
+    char text[34];
+    dtoa(num, 6, text);
+    return concat(text, strlen(text));
+}
 
 StringSumHelper& operator+(const StringSumHelper& lhs, const String& rhs) {
     StringSumHelper& a = const_cast<StringSumHelper&>(lhs);

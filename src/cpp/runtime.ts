@@ -1,10 +1,11 @@
 import { Descriptor, type DescriptorField } from '../ota/descriptor';
+import { FINISH_RESULT_BUFFER_SIZE } from '../ota/system-update';
 import type { LogFunction } from '../device/logging';
 import type { SketchApi, SketchInstance, SystemMode } from '../device/sketch';
 import type { SystemEventName } from '../device/system-api';
 import type { TCPClient } from '../net/tcp-client';
 import { EmulatorError } from '../sim/messages';
-import { wasiImports } from './wasi';
+import { AppExit, wasiImports } from './wasi';
 
 /** A sketch compiled and asyncified: one per content, shared by every device and boot. */
 export interface CompiledImage {
@@ -21,11 +22,13 @@ interface AppExports {
   _initialize(): void;
   vb_setup(): void;
   vb_loop(): void;
-  vb_system_event(handler: number, kind: number, event: number, param: number): void;
+  vb_system_event(handler: number, kind: number, event: number, param: number, pointer: number): void;
   vb_asyncify_area(): number;
   vb_asyncify_area_size(): number;
   vb_retained_start(): number;
   vb_retained_end(): number;
+  /** Where static storage ends (`__heap_base`); older images lack it. */
+  vb_static_end?(): number;
   vb_system_mode?(): number;
   vb_system_thread?(): number;
   asyncify_start_unwind(data: number): void;
@@ -100,6 +103,10 @@ export class CppApp implements SketchInstance {
   private readonly clients = new Map<number, { client: TCPClient; references: number }>();
   private nextClient = 1;
   private readonly loggers = new Map<string, LogFunction>();
+  /** The descriptor a Spark_* call is working on, which its firmware_update events hand to System.on() handlers. */
+  private updating?: { pointer: number; file: Descriptor };
+  /** Static storage (zero-initialised at boot): from the stack's top to `__heap_base`. */
+  private readonly staticMemory: { start: number; end: number };
 
   constructor(
     image: CompiledImage,
@@ -110,6 +117,8 @@ export class CppApp implements SketchInstance {
     this.bytes = new Uint8Array(this.exports.memory.buffer);
     const start = this.exports.vb_asyncify_area();
     this.area = { start, end: start + this.exports.vb_asyncify_area_size() };
+    const stackTop = (this.exports.__stack_pointer?.value as number | undefined) ?? 0;
+    this.staticMemory = { start: stackTop, end: this.exports.vb_static_end?.() ?? stackTop };
     this.restoreRetained();
   }
 
@@ -187,18 +196,46 @@ export class CppApp implements SketchInstance {
     };
   }
 
+  /**
+   * A trap, or exit(), as the SKETCH_CRASH a test sees: what happened in words, in which of the
+   * app's functions, and its frames innermost first (the runtime's glue left out).
+   */
   private crashed(error: unknown, what: string): unknown {
-    if (!(error instanceof WebAssembly.RuntimeError)) return error;
-    // The app's own frames, innermost first; the runtime's entry glue (vb_*) is not the app's.
-    const frames = [...String(error.stack).matchAll(/at (?:[\w.-]+\.wasm\.)?(.+?) \(wasm:\/\//g)].map((m) => m[1]).filter((f) => !/^(asyncify_|vb_)/.test(f));
-    const where = frames[0] ?? 'the app';
-    const stack = frames.length > 1 ? ` Stack: ${frames.join(' ← ')}.` : '';
-    return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: the C++ trapped ({reason}) in {where}{from}; on a Boron this is a hard fault and the device resets.{stack}', {
-      reason: error.message,
-      where,
-      from: where === what ? '' : `, called from ${what}`,
-      stack,
-    });
+    const exit = error instanceof AppExit ? error : undefined;
+    if (!(error instanceof WebAssembly.RuntimeError) && !exit) return error;
+    const frames = [...String((error as Error).stack).matchAll(/at (?:[\w.-]+\.wasm\.)?(.+?) \(wasm:\/\//g)].map((m) => frameName(m[1])).filter((f) => !/^(asyncify_|vb_|__wasm_call_ctors$|_initialize$)/.test(f));
+    const own = frames.filter((f) => !LIBC_FRAMES.has(f));
+    const where = own[0] ?? what;
+    const from = where === what || where.startsWith('a global constructor') ? '' : `, called from ${what}`;
+    const context = { where, from, stack: frames.length > 1 ? ` Stack: ${collapseRepeats(frames).join(' ← ')}.` : '' };
+    if (exit) {
+      return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: it called exit({code}) in {where}{from}. A Boron app never exits: setup() and loop() run until a reset.{stack}', { code: exit.code, ...context });
+    }
+    const reason = (error as Error).message;
+    const stackPointer = this.exports.__stack_pointer?.value as number | undefined;
+    if (/out of bounds/.test(reason) && stackPointer !== undefined && stackPointer < 0) {
+      // The stack comes first in memory, so a frame that does not fit puts the stack pointer below 0.
+      return new EmulatorError(
+        'SKETCH_CRASH',
+        'Failed to run the app: stack overflow in {where}{from}. The stack pointer went {below} bytes below the bottom of the app\'s {size}-byte stack (APPLICATION_STACK_SIZE); on a Boron this overwrites other memory or hard-faults, and the device resets. Make large buffers static or global, or recurse less.{stack}',
+        { below: -stackPointer, size: this.staticMemory.start, ...context },
+      );
+    }
+    if (frames[0] === 'abort' && frames[1] === '__assert_fail') {
+      return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: an assert() failed in {where}{from}, and assert() calls abort(): on a Boron this is a hard fault and the device resets. (Its message went to stderr, which a Boron does not have.){stack}', context);
+    }
+    if (frames[0] === 'abort') {
+      return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: it called abort() in {where}{from}; on a Boron this is a hard fault and the device resets.{stack}', context);
+    }
+    if (/divide by zero|divide result unrepresentable/.test(reason)) {
+      return new EmulatorError(
+        'SKETCH_CRASH',
+        'Failed to run the app: the C++ divided an integer {how} in {where}{from}. A Boron does not fault here (its Cortex-M4 runs without DIV_0_TRP: x / 0 gives 0 and INT_MIN / -1 gives INT_MIN), which the emulator does not model yet, so it stops instead. Check the divisor first.{stack}',
+        { how: /zero/.test(reason) ? 'by zero' : '(INT_MIN) by -1', ...context },
+      );
+    }
+    const words = reason === 'unreachable' ? 'reached __builtin_trap() or code the compiler knows cannot be reached' : /out of bounds/.test(reason) ? 'read or wrote memory outside RAM (an out-of-bounds pointer)' : `trapped (${reason})`;
+    return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: the C++ {words} in {where}{from}; on a Boron this is a hard fault and the device resets.{stack}', { words, ...context });
   }
 
   // ---- memory ----
@@ -276,7 +313,10 @@ export class CppApp implements SketchInstance {
       tcp_retain: (handle) => void this.clients.get(handle)!.references++,
       tcp_release: (handle) => {
         const entry = this.clients.get(handle);
-        if (entry && --entry.references === 0) this.clients.delete(handle);
+        if (!entry || --entry.references > 0) return;
+        this.clients.delete(handle);
+        // The last copy is gone: its shared Data closes the socket (`TCPClient::Data::~Data`, spark_wiring_tcpclient_posix.cpp:254-258 at v1.4.4).
+        if (entry.client.status()) return entry.client.stop();
       },
       tcp_connect_host: (handle, host, port) => this.client(handle).connect(this.text(host), port),
       tcp_connect_ip: (handle, address, port) => this.client(handle).connect([24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.'), port),
@@ -297,13 +337,20 @@ export class CppApp implements SketchInstance {
 
       descriptor_init: (pointer) => {
         const file = new api.FileTransfer.Descriptor();
+        if (pointer >= this.staticMemory.start && pointer < this.staticMemory.end) {
+          // A global (or static) descriptor: its storage is zeroed before the constructor sets size, so no field holds garbage.
+          const zeroed = new Uint8Array(DESCRIPTOR_BYTES);
+          zeroed.set(file.bytes.subarray(0, 2));
+          file.absorb(zeroed, true);
+        }
         this.descriptors.set(pointer, file);
         this.store(pointer, file.bytes);
       },
       descriptor_read: (pointer, offset) => this.descriptor(pointer).read(fieldAt(offset), 'your sketch'),
       descriptor_wrote: (pointer, offset) => {
-        const file = this.descriptor(pointer);
-        file.write(fieldAt(offset), file.read(fieldAt(offset), 'your sketch'));
+        // The C++ stored the field's new value in memory already; it counts as written even when it equals the garbage it replaced.
+        const field = fieldAt(offset);
+        this.descriptor(pointer).write(field, fieldValue(this.memory(), pointer + offset, FIELD_BYTES[field]));
       },
 
       spark_prepare: (pointer, flags) => this.withDescriptor(pointer, (file) => api.Spark_Prepare_For_Firmware_Update(file, flags >>> 0, null)),
@@ -315,10 +362,17 @@ export class CppApp implements SketchInstance {
         }),
       spark_finish: (pointer, flags, module) =>
         this.withDescriptor(pointer, async (file) => {
-          // A hal_module_t (1.x) or a 255-byte result buffer (3.x+): the device writes into it.
-          const result = module === 0 ? null : this.copy(module, 255);
+          // A hal_module_t (1.x) or a 255-byte result buffer (3.x+): the device writes into it. Only the
+          // bytes Finish changed go back, so a System.on() handler's writes nearby during the call stay.
+          const before = module === 0 ? null : this.copy(module, FINISH_RESULT_BUFFER_SIZE);
+          const result = before && before.slice();
           const r = await api.Spark_Finish_Firmware_Update(file, flags >>> 0, result);
-          if (result) this.store(module, result);
+          if (before && result) {
+            const memory = this.memory();
+            result.forEach((byte, i) => {
+              if (byte !== before[i]) memory[module + i] = byte;
+            });
+          }
           return r;
         }),
     };
@@ -328,15 +382,15 @@ export class CppApp implements SketchInstance {
   }
 
   private wasiHost() {
-    let wraps = 0;
-    let last = 0;
     return {
-      /** Virtual microseconds since boot, unwrapped from the 32-bit micros(). */
+      /**
+       * Virtual microseconds since boot. micros() wraps every 71.6 minutes, however seldom the app
+       * reads the clock; millis() only after 49.7 days: the milliseconds are millis()'s, the rest micros()'s.
+       */
       nowMicros: () => {
-        const now = this.api.micros();
-        if (now < last) wraps++;
-        last = now;
-        return wraps * 2 ** 32 + now;
+        const ms = this.api.millis();
+        const us = this.api.micros();
+        return ms * 1000 + ((us - ((ms * 1000) % 2 ** 32) + 2 ** 32) % 2 ** 32);
       },
       blocking: (name: string, call: Call) => this.blocking(name, call),
       memory: () => this.memory(),
@@ -375,7 +429,14 @@ export class CppApp implements SketchInstance {
 
   private subscribe(events: number, handler: number, kind: number): number {
     for (const [name, bit] of SYSTEM_EVENTS) {
-      if (events & bit) this.api.System.on(name, (_event, param) => this.callNested(() => this.exports.vb_system_event(handler, kind, bit, param), `the System.on(${name}) handler`));
+      if (!(events & bit)) continue;
+      this.api.System.on(name, (_event, param) => {
+        // A firmware_update event points at the descriptor of the call that raised it, as it is now.
+        const updating = name === 'firmware_update' ? this.updating : undefined;
+        if (updating) this.store(updating.pointer, updating.file.bytes);
+        this.callNested(() => this.exports.vb_system_event(handler, kind, bit, param, updating?.pointer ?? 0), `the System.on(${name}) handler`);
+        if (updating) updating.file.absorb(this.copy(updating.pointer, DESCRIPTOR_BYTES));
+      });
     }
     const unraised = UNRAISED_EVENTS.filter(([, bit]) => events & bit).map(([name]) => name);
     if (unraised.length > 0) {
@@ -389,7 +450,7 @@ export class CppApp implements SketchInstance {
   /** The descriptor at `pointer`, caught up with whatever the C++ wrote straight into its bytes. */
   private descriptor(pointer: number): Descriptor {
     let file = this.descriptors.get(pointer);
-    const bytes = this.copy(pointer, 20);
+    const bytes = this.copy(pointer, DESCRIPTOR_BYTES);
     if (!file) {
       // A descriptor made by copying another: every field holds what was copied.
       file = new this.api.FileTransfer.Descriptor();
@@ -403,10 +464,26 @@ export class CppApp implements SketchInstance {
 
   private async withDescriptor(pointer: number, call: (file: Descriptor) => Promise<number>): Promise<number> {
     const file = this.descriptor(pointer);
-    const result = await call(file);
+    this.updating = { pointer, file };
+    let result: number;
+    try {
+      result = await call(file);
+    } finally {
+      this.updating = undefined;
+    }
     this.store(pointer, file.bytes);
     return result;
   }
+}
+
+/** `sizeof(FileTransfer::Descriptor)`, and each field's width in bytes (`communication/inc/file_transfer.h` at v1.4.4). */
+const DESCRIPTOR_BYTES = 20;
+const FIELD_BYTES: Record<DescriptorField, 1 | 2 | 4> = { size: 2, reserved2: 2, chunk_address: 4, chunk_size: 2, store: 1, reserved: 1, file_length: 4, file_address: 4 };
+
+/** A little-endian unsigned field of `bytes` bytes at `address`. */
+function fieldValue(memory: Uint8Array, address: number, bytes: 1 | 2 | 4): number {
+  const view = new DataView(memory.buffer, memory.byteOffset);
+  return bytes === 4 ? view.getUint32(address, true) : bytes === 2 ? view.getUint16(address, true) : view.getUint8(address);
 }
 
 /** The descriptor field a C++ `vb::DescriptorField<T, Offset>` stands for. */
@@ -414,6 +491,28 @@ function fieldAt(offset: number): DescriptorField {
   const field = Descriptor.fieldAt(offset);
   if (!field) throw new EmulatorError('SKETCH_CRASH', 'Failed to run the app: it addressed FileTransfer::Descriptor at offset {offset}, where no field starts.', { offset });
   return field;
+}
+
+/** The C library's frames between the app and a trap: the app's own caller is named instead. */
+const LIBC_FRAMES = new Set(['abort', '__assert_fail', 'exit', '_Exit', '__wasi_proc_exit']);
+
+/** A frame as the user knows it: the compiler's functions that run a file's global constructors read as what they are. */
+function frameName(name: string): string {
+  const file = /^_GLOBAL__sub_I_(.+)$/.exec(name)?.[1];
+  if (file) return `a global constructor in ${file.replace(/\.ino\.cpp$/, '.ino')}`;
+  return /^__cxx_global_var_init(\.\d+)?$/.test(name) ? 'a global constructor' : name;
+}
+
+/** `f ← f ← f ← g` as `f (×3) ← g`: a recursion reads as one line. */
+function collapseRepeats(frames: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < frames.length; ) {
+    let j = i;
+    while (j < frames.length && frames[j] === frames[i]) j++;
+    out.push(j - i > 1 ? `${frames[i]} (×${j - i})` : frames[i]);
+    i = j;
+  }
+  return out;
 }
 
 function toInt(value: Result): number {

@@ -1,5 +1,3 @@
-import { EmulatorError } from '../sim/messages';
-
 /** What the WASI functions need from the app they serve. */
 export interface WasiHost {
   nowMicros(): number;
@@ -7,6 +5,14 @@ export interface WasiHost {
   memory(): Uint8Array;
   random(length: number): Uint8Array;
   diagnose(code: string, message: string): void;
+}
+
+/** The app called exit(): its runtime turns this into a SKETCH_CRASH naming the function that called it. */
+export class AppExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit(${code})`);
+    this.name = 'AppExit';
+  }
 }
 
 /** WASI errno values (`wasi_snapshot_preview1`). */
@@ -62,7 +68,7 @@ export function wasiImports(host: WasiHost): Record<string, (...args: never[]) =
     args_get: () => SUCCESS,
     sched_yield: () => SUCCESS,
     proc_exit: (code: number) => {
-      throw new EmulatorError('SKETCH_CRASH', 'Failed to run the app: it called exit({code}). A Boron app never exits: setup() and loop() run until a reset.', { code });
+      throw new AppExit(code);
     },
   };
   // Everything else (files, sockets, polling) a Boron app has no use for: "not supported".

@@ -1,4 +1,4 @@
-/* newlib's extra stdlib functions, which wasi-libc lacks (runtime newlib.cpp). */
+/* The non-standard integer-to-text conversions a Boron app has (wiring's, see runtime newlib.cpp), which wasi-libc lacks. */
 #pragma once
 #ifdef __cplusplus
 extern "C" {
