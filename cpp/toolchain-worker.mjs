@@ -60,9 +60,10 @@ async function asyncify({ wasm, imports, optimizeLevel }) {
   const module = binaryen.readBinary(wasm);
   try {
     binaryen.setPassArgument('asyncify-imports', imports.join(','));
-    // Only the pass (which tidies what it adds): a whole-module optimize would inline setup() and
-    // loop() into the exports, and a trap would no longer name them. clang already optimized.
-    module.runPasses(['asyncify']);
+    // An integer division by zero gives 0 on the Boron's Cortex-M4 (DIV_0_TRP is clear), where
+    // WebAssembly traps: clamp it. Then only asyncify (which tidies what it adds): a whole-module
+    // optimize would inline setup() and loop() into the exports, and a trap would no longer name them.
+    module.runPasses(['trap-mode-clamp', 'asyncify']);
     return { wasm: module.emitBinary().slice() }; // a copy: the result may view Binaryen's own heap
   } finally {
     module.dispose();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { defineSketch, type Sketch } from '../device/sketch';
+import { defineSketch, type Sketch, type SystemMode } from '../device/sketch';
 import { USER_BACKUP_RAM_SIZE } from '../device/backup-ram';
 import { bytes, EmulatorError, formatMessage } from '../sim/messages';
 import { DEVICE_OS_VERSIONS, systemVersionNumber, type DeviceOsVersion } from '../ota/profiles';
@@ -47,6 +47,9 @@ export class SketchCompileError extends EmulatorError {
   }
 }
 
+/** `System_Mode_TypeDef` (`system/inc/system_mode.h`): DEFAULT is AUTOMATIC. */
+const SYSTEM_MODES: Record<number, SystemMode> = { 0: 'AUTOMATIC', 1: 'AUTOMATIC', 2: 'SEMI_AUTOMATIC', 3: 'MANUAL' };
+
 /** Bumped whenever what a cache entry holds changes shape. */
 const CACHE_FORMAT = 1;
 /** Where Particle's headers and the runtime's sources sit in the compiler's file tree. */
@@ -71,13 +74,13 @@ export async function compileSketch(source: SketchSource, options: CompileSketch
   }
   const sketch = readSketch(source);
   const defines = Object.entries(options.defines ?? {}).map(([name, value]) => (value === true ? `-D${name}` : `-D${name}=${value}`));
-  const build = new Build(sketch, deviceOs, defines, options.cacheDir ?? defaultCacheDir());
+  const build = new Build(options.name ? { ...sketch, name: options.name } : sketch, deviceOs, defines, options.cacheDir ?? defaultCacheDir());
   const image = await build.image();
   const name = options.name ?? `${sketch.name} (${build.key.slice(0, 8)})`;
   // The same sources under the same name are the same sketch, so their images never clash.
   const id = `${build.key}/${name}`;
   let compiled = sketches.get(id);
-  if (!compiled) sketches.set(id, (compiled = defineSketch((api) => new CppApp(image, api), { name, systemMode: image.systemMode, systemThread: image.systemThread })));
+  if (!compiled) sketches.set(id, (compiled = defineSketch((api) => new CppApp(image, api), { name, systemMode: SYSTEM_MODES[image.systemModeCode], systemThread: image.systemThread })));
   return compiled;
 }
 
@@ -197,8 +200,12 @@ class Build {
     return WebAssembly.compile(wasm);
   }
 
-  /** What the device's linker would refuse, it refuses too. */
+  /** What the device's linker would refuse, it refuses too; what the emulator cannot run, it says so. */
   private checked(image: CompiledImage): CompiledImage {
+    if (!(image.systemModeCode in SYSTEM_MODES)) {
+      const mode = image.systemModeCode === 4 ? 'SAFE_MODE' : String(image.systemModeCode);
+      throw new SketchCompileError(`Failed to compile sketch "${this.sketch.name}": SYSTEM_MODE(${mode}) is not modelled by virtual-boron yet. Use AUTOMATIC, SEMI_AUTOMATIC or MANUAL.`, [], '');
+    }
     if (image.retainedBytes > USER_BACKUP_RAM_SIZE) {
       throw new SketchCompileError(
         formatMessage('Failed to link sketch "{name}": its retained variables take {size} bytes, more than the {limit} bytes of backup RAM a Boron app has (the device\'s linker refuses it too: section .backup will not fit in region BACKUPSRAM).', {

@@ -1,7 +1,7 @@
 import { Descriptor, type DescriptorField } from '../ota/descriptor';
 import { FINISH_RESULT_BUFFER_SIZE } from '../ota/system-update';
 import type { LogFunction } from '../device/logging';
-import type { SketchApi, SketchInstance, SystemMode } from '../device/sketch';
+import type { SketchApi, SketchInstance } from '../device/sketch';
 import type { SystemEventName } from '../device/system-api';
 import type { TCPClient } from '../net/tcp-client';
 import { EmulatorError } from '../sim/messages';
@@ -10,8 +10,10 @@ import { AppExit, wasiImports } from './wasi';
 /** A sketch compiled and asyncified: one per content, shared by every device and boot. */
 export interface CompiledImage {
   module: WebAssembly.Module;
-  systemMode: SystemMode;
-  systemThread: boolean;
+  /** `SYSTEM_MODE(...)`'s `System_Mode_TypeDef` value (0, DEFAULT, when the sketch has none). */
+  systemModeCode: number;
+  /** `SYSTEM_THREAD(ENABLED)` true, `(DISABLED)` false; unset when the sketch does not say. */
+  systemThread?: boolean;
   /** Bytes of `retained` variables. */
   retainedBytes: number;
 }
@@ -41,8 +43,6 @@ interface AppExports {
 /** `asyncify_get_state()`: the stack is being saved. */
 const UNWINDING = 1;
 
-/** `System_Mode_TypeDef` (`system/inc/system_mode.h`): DEFAULT is AUTOMATIC. */
-const SYSTEM_MODES: Record<number, SystemMode | undefined> = { 0: 'AUTOMATIC', 1: 'AUTOMATIC', 2: 'SEMI_AUTOMATIC', 3: 'MANUAL' };
 
 /** The system events the emulator raises, by their `SystemEvents` bit (`system/inc/system_event.h` at v1.4.4). */
 const SYSTEM_EVENTS: [SystemEventName, number][] = [
@@ -75,10 +75,12 @@ export function inspectImage(module: WebAssembly.Module): CompiledImage {
     };
   }
   const exports = new WebAssembly.Instance(module, stubs).exports as unknown as AppExports;
-  const code = exports.vb_system_mode?.() ?? 0;
-  const systemMode = SYSTEM_MODES[code];
-  if (!systemMode) throw new EmulatorError('SKETCH_COMPILE', 'Failed to compile the sketch: SYSTEM_MODE({mode}) is not modelled by virtual-boron yet. Use AUTOMATIC, SEMI_AUTOMATIC or MANUAL.', { mode: code === 4 ? 'SAFE_MODE' : code });
-  return { module, systemMode, systemThread: (exports.vb_system_thread?.() ?? 0) !== 0, retainedBytes: exports.vb_retained_end() - exports.vb_retained_start() };
+  return {
+    module,
+    systemModeCode: exports.vb_system_mode?.() ?? 0,
+    systemThread: exports.vb_system_thread ? exports.vb_system_thread() !== 0 : undefined,
+    retainedBytes: exports.vb_retained_end() - exports.vb_retained_start(),
+  };
 }
 
 type Result = number | boolean | void;
@@ -226,13 +228,6 @@ export class CppApp implements SketchInstance {
     }
     if (frames[0] === 'abort') {
       return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: it called abort() in {where}{from}; on a Boron this is a hard fault and the device resets.{stack}', context);
-    }
-    if (/divide by zero|divide result unrepresentable/.test(reason)) {
-      return new EmulatorError(
-        'SKETCH_CRASH',
-        'Failed to run the app: the C++ divided an integer {how} in {where}{from}. A Boron does not fault here (its Cortex-M4 runs without DIV_0_TRP: x / 0 gives 0 and INT_MIN / -1 gives INT_MIN), which the emulator does not model yet, so it stops instead. Check the divisor first.{stack}',
-        { how: /zero/.test(reason) ? 'by zero' : '(INT_MIN) by -1', ...context },
-      );
     }
     const words = reason === 'unreachable' ? 'reached __builtin_trap() or code the compiler knows cannot be reached' : /out of bounds/.test(reason) ? 'read or wrote memory outside RAM (an out-of-bounds pointer)' : `trapped (${reason})`;
     return new EmulatorError('SKETCH_CRASH', 'Failed to run the app: the C++ {words} in {where}{from}; on a Boron this is a hard fault and the device resets.{stack}', { words, ...context });

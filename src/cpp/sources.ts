@@ -21,6 +21,8 @@ export interface SketchFiles {
 const SOURCE = /\.(ino|cpp|cc|cxx|c)$/i;
 const HEADER = /\.(h|hh|hpp|hxx|inc)$/i;
 const SKIPPED_DIRS = new Set(['node_modules', 'target']);
+/** What turns Particle's preprocessor off (wiring-preprocessor's own test). */
+const NO_PREPROCESSOR = /^[ \t]*#pragma (SPARK_NO_PREPROCESSOR|PARTICLE_NO_PREPROCESSOR)/m;
 
 /** Read and preprocess a sketch as Particle's build does. */
 export function readSketch(source: SketchSource): SketchFiles {
@@ -88,8 +90,12 @@ function prepare(name: string, given: Record<string, Uint8Array>): SketchFiles {
     }
     if (/\.ino$/i.test(clean)) {
       // Particle's preprocessor: Particle.h first, prototypes, #line back to the .ino. It inserts
-      // ASCII only, so Latin-1 carries the file's bytes through unchanged.
-      files[`${clean}.cpp`] = Buffer.from(processFile(clean, Buffer.from(given[path]).toString('latin1')), 'latin1');
+      // ASCII only, so Latin-1 carries the file's bytes through unchanged. Turned off by the
+      // pragma, it adds no #line, and errors would name the .cpp it becomes: keep the .ino's name.
+      const text = Buffer.from(given[path]).toString('latin1');
+      const processed = processFile(clean, text);
+      const named = NO_PREPROCESSOR.test(text) ? `#line 1 "${clean}"\n${processed}` : processed;
+      files[`${clean}.cpp`] = Buffer.from(named, 'latin1');
       sources.push(`${clean}.cpp`);
     } else {
       files[clean] = given[path];

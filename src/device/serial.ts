@@ -98,6 +98,30 @@ export class SerialPort {
 
 type Printable = string | number | boolean;
 
+const printable = (value: Printable): string => (typeof value === 'number' && !Number.isInteger(value) ? printFloat(value, 2) : String(value));
+
+/**
+ * `Print::printFloat` (`wiring/src/spark_wiring_print.cpp` at v1.4.4): "nan", "inf", "ovf" past
+ * ±4294967040, else the whole part and `digits` decimals, rounded half up at the last one.
+ */
+export function printFloat(value: number, digits: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return 'inf';
+  if (value > 4294967040 || value < -4294967040) return 'ovf';
+  let n = Math.abs(value) + 0.5 / 10 ** digits;
+  const whole = Math.floor(n);
+  let text = `${value < 0 ? '-' : ''}${whole}`;
+  n -= whole;
+  if (digits > 0) text += '.';
+  for (let i = 0; i < digits; i++) {
+    n *= 10;
+    const digit = Math.floor(n);
+    text += String(digit);
+    n -= digit;
+  }
+  return text;
+}
+
 /** `Serial` as a sketch sees it (`USBSerial`): Particle's names, C-style results. */
 export class SerialApi {
   constructor(private readonly port: SerialPort) {}
@@ -122,11 +146,12 @@ export class SerialApi {
     this.port.emit(text);
     return text.length;
   }
+  /** A number that is not whole prints as `Print::print(double, 2)` does: two decimals. */
   print(value: Printable): number {
-    return this.write(String(value));
+    return this.write(printable(value));
   }
   println(value: Printable = ''): number {
-    return this.write(`${String(value)}\r\n`);
+    return this.write(`${printable(value)}\r\n`);
   }
   printf(format: string, ...args: PrintfArg[]): number {
     return this.write(sprintf(format, ...args));

@@ -5,6 +5,8 @@ import { VirtualSocket } from './socket';
 import { faultFor, withStreamFaults, type FaultKind, type NetworkFault } from './faults';
 import { millisToMicros } from '../sim/clock';
 
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+
 export interface DnsOptions {
   /** Names that fail to resolve. */
   unresolvable?: string[];
@@ -33,7 +35,7 @@ export class VirtualNetwork {
 
   resolve(host: string): string | undefined {
     if (this.dns.unresolvable?.includes(host)) return undefined;
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return host;
+    if (IPV4.test(host)) return host;
     const records = this.dns.records ?? {};
     return Object.hasOwn(records, host) ? records[host] : `192.0.2.${(hashString(host) % 254) + 1}`;
   }
@@ -44,10 +46,15 @@ export class VirtualNetwork {
     const fault = <K extends FaultKind>(kind: K) => faultFor(this.faults, kind, index, host, port);
     const link = this.link.open(this.ctx.random.fork(`link/${host}:${port}/${this.ctx.clock.nowMicros}`));
     const channel = withStreamFaults(link, fault('stall'), fault('link-down'));
-    const dnsMicros = channel.dnsMicros();
-    await this.ctx.spend(dnsMicros);
-    const address = fault('dns-failure') ? undefined : this.resolve(host);
-    this.ctx.events.emit('dns:lookup', { connection: index, host, ...(address === undefined ? {} : { address }), micros: dnsMicros });
+    // A dotted address needs no lookup: lwIP's gethostbyname parses it (and connect(IPAddress) skips it).
+    const literal = IPV4.test(host);
+    let address: string | undefined = host;
+    if (!literal) {
+      const dnsMicros = channel.dnsMicros();
+      await this.ctx.spend(dnsMicros);
+      address = fault('dns-failure') ? undefined : this.resolve(host);
+      this.ctx.events.emit('dns:lookup', { connection: index, host, ...(address === undefined ? {} : { address }), micros: dnsMicros });
+    }
     if (address === undefined) return { ok: false, reason: 'dns' };
     const timeout = fault('connect-timeout');
     if (timeout) {

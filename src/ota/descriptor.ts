@@ -118,10 +118,10 @@ export class Descriptor {
     this.write('file_address', value);
   }
 
-  /** `chunk_count(cs)`: ceil(file_length / cs), 0 when cs is 0. */
+  /** `chunk_count(cs)`: `(file_length + cs - 1) / cs` in unsigned 32-bit arithmetic (it wraps near 4 GiB), 0 when cs is 0 (`file_transfer.h:66-68` at v1.4.4). */
   chunk_count(chunkSize: number): number {
-    const cs = chunkSize & 0xffff;
-    return cs ? Math.ceil(this.file_length / cs) : 0;
+    const cs = chunkSize >>> 0;
+    return cs ? Math.floor(((this.file_length + cs - 1) >>> 0) / cs) : 0;
   }
 
   private store32(field: DescriptorField, value: number): void {

@@ -81,7 +81,7 @@ describe('.ino files and the sketch\'s own files', () => {
 
   // sources.ts passes a SPARK_NO_PREPROCESSOR .ino to clang without a `#line 1 "app.ino"`, so the
   // diagnostics name app.ino.cpp, a file the user does not have (see the report of this change).
-  it.failing('#pragma SPARK_NO_PREPROCESSOR: a function used before its definition is an error at the .ino\'s own name and line', async () => {
+  it('#pragma SPARK_NO_PREPROCESSOR: a function used before its definition is an error at the .ino\'s own name and line', async () => {
     const error = (await compileSketch({ 'app.ino': '#pragma SPARK_NO_PREPROCESSOR\n#include "Particle.h"\nvoid setup() {\n  later();\n}\nvoid later() {}\n' }).catch((e: unknown) => e)) as SketchCompileError;
     expect(error.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual(["app.ino:4: use of undeclared identifier 'later'"]);
   });

@@ -121,9 +121,12 @@ describe('Descriptor', () => {
     expect(d.chunk_count(999)).toBe(2);
     expect(d.chunk_count(1)).toBe(1000);
     expect(d.chunk_count(0)).toBe(0);
-    // The chunk size argument is a uint16 too.
-    expect(d.chunk_count(0x10000 + 512)).toBe(2);
-    expect(d.chunk_count(0x10000)).toBe(0);
+    // The argument is an `unsigned`, not the field's uint16 (`file_transfer.h:78-80` at v1.4.4).
+    expect(d.chunk_count(0x10000 + 512)).toBe(1);
+    expect(d.chunk_count(0x10000)).toBe(1);
+    // And the sum wraps in 32 bits, as C's does.
+    d.file_length = 0xffffff00;
+    expect(d.chunk_count(512)).toBe(0);
   });
 
   it('reports chunk_count reading an unwritten file_length', () => {
