@@ -3,6 +3,7 @@
  * routines. This is the public API; examples, tests and the CLI use nothing else.
  */
 export { VirtualBoron, type VirtualBoronOptions, type InstalledModule, type DeviceState } from './device/virtual-boron';
+export { BORON_DEFAULTS } from './device/config';
 export { defineSketch, type Sketch, type SketchApi, type SketchHost, type SketchInstance, type SketchOptions, type SystemMode } from './device/sketch';
 export { compileSketch, SketchCompileError, type CompileSketchOptions, type CompileDiagnostic } from './cpp/compile-sketch';
 export type { SketchSource } from './cpp/sources';

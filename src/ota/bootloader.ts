@@ -1,4 +1,4 @@
-import { hex } from '../sim/messages';
+import { bytes, hex } from '../sim/messages';
 import { CRC_SIZE, ModuleFunction, moduleFunctionName, PLATFORM_BORON } from './module-format';
 import { readModuleInfo, verifyCrc, type Chips } from './validation';
 import { FlashDevice, type DctModuleSlots, type ModuleSlot } from './dct-slots';
@@ -56,4 +56,20 @@ function checkCopy(chips: Chips, slot: ModuleSlot): string | undefined {
   const crc = verifyCrc(source, slot.sourceAddress, moduleLength);
   if (!crc || crc.stored !== crc.computed) return 'its CRC-32 does not match';
   return undefined;
+}
+
+/**
+ * What a slot's copy did, in plain words: at boot (the bootloader's `FLASH_UpdateModules`) or at
+ * Finish (1.x flashing a bootloader in place). One wording for both, so they never disagree.
+ */
+export function explainSlot(outcome: SlotOutcome, when: 'boot' | 'finish'): { code: string; message: string } {
+  const { slot } = outcome;
+  if (when === 'finish') {
+    return outcome.applied
+      ? { code: 'bootloader-flashed', message: `Flashed the bootloader in place at Finish: copied ${bytes(slot.length)} bytes from external ${hex(slot.sourceAddress)} to internal ${hex(slot.destinationAddress)} after checking it (1.x does this at once, not at the next boot).` }
+      : { code: 'bootloader-refused', message: `Failed to flash the bootloader in place: ${outcome.why}. The old bootloader was left untouched.` };
+  }
+  return outcome.applied
+    ? { code: 'bootloader-applied', message: `The bootloader applied the update in DCT slot ${slot.index}: it checked the module (platform, start address, function, CRC-32), then copied ${bytes(slot.length)} bytes from external ${hex(slot.sourceAddress)} to internal ${hex(slot.destinationAddress)}.` }
+    : { code: 'bootloader-refused', message: `Failed to apply the update in DCT slot ${slot.index} to ${hex(slot.destinationAddress)}: ${outcome.why}. The bootloader freed the slot and left the old module in place.` };
 }

@@ -2,7 +2,7 @@ import type { EventBus } from '../sim/events';
 import { LogLevel } from '../sim/log-format';
 import { bytes, count, formatMessage, hex } from '../sim/messages';
 import { BoronMap, decodeQspiAddress } from '../hal/boron-flash';
-import { applySlot } from './bootloader';
+import { applySlot, explainSlot } from './bootloader';
 import { FlashDevice, SlotVerify, type DctModuleSlots } from './dct-slots';
 import { explainValidation, type UpdateSession } from './explain';
 import { updateGen2Unaligned, updateGen3, type ChunkOutcome } from './flash-update';
@@ -229,12 +229,9 @@ export class OtaHal {
     };
     const outcome = applySlot(this.host.chips, slot);
     await this.host.spend(outcome.costMicros);
-    if (!outcome.applied) {
-      this.host.diagnose('bootloader-refused', `Failed to flash the bootloader in place: ${outcome.why}. The old bootloader was left untouched.`);
-      return { check, outcome: 'error', error: SystemError.OTA_UNSUPPORTED_MODULE };
-    }
-    this.host.diagnose('bootloader-flashed', `Flashed the bootloader in place at Finish: copied ${bytes(slot.length)} bytes from external ${hex(slot.sourceAddress)} to internal 0xF4000 after checking it (1.x does this at once, not at the next boot).`);
-    return { check, outcome: 'applied' };
+    const { code, message } = explainSlot(outcome, 'finish');
+    this.host.diagnose(code, message);
+    return outcome.applied ? { check, outcome: 'applied' } : { check, outcome: 'error', error: SystemError.OTA_UNSUPPORTED_MODULE };
   }
 
 
