@@ -4,8 +4,8 @@ import { buildModule, defineSketch, VirtualBoron, wireResponse, type Descriptor,
 let sketches = 0;
 
 /** A device whose app runs `body` once in setup() (MANUAL mode: no cloud wait), then prints DONE. */
-export function deviceRunning(body: (api: SketchApi) => Promise<void>, options: Omit<VirtualBoronOptions, 'app'> & { systemMode?: 'AUTOMATIC' | 'MANUAL' } = {}): VirtualBoron {
-  const { systemMode = 'MANUAL', ...rest } = options;
+export function deviceRunning(body: (api: SketchApi) => Promise<void>, options: Omit<VirtualBoronOptions, 'app'> & { systemMode?: 'AUTOMATIC' | 'MANUAL'; systemThread?: boolean } = {}): VirtualBoron {
+  const { systemMode = 'MANUAL', systemThread, ...rest } = options;
   const sketch = defineSketch(
     (api) => {
       new api.SerialLogHandler(api.LOG_LEVEL_TRACE);
@@ -16,7 +16,7 @@ export function deviceRunning(body: (api: SketchApi) => Promise<void>, options: 
         },
       };
     },
-    { name: `test sketch ${++sketches}`, systemMode },
+    { name: `test sketch ${++sketches}`, systemMode, systemThread },
   );
   return new VirtualBoron({ deviceOs: '1.4.4', ...rest, app: sketch }).powerOn();
 }

@@ -6,8 +6,8 @@ import type { SketchApi } from '../../src/index';
 
 export const PICSIL_VERSION = '0.0.1';
 
-/** C's atoi: the leading decimal number of a string, 0 if none. */
-const atoi = (text: string): number => Number.parseInt(/^\s*[-+]?\d+/.exec(text)?.[0] ?? '0', 10) || 0;
+/** newlib's atoi, `(int)strtol(s, NULL, 10)`: the leading decimal number, 0 if none, saturating at the int range. */
+const atoi = (text: string): number => Math.max(-0x80000000, Math.min(0x7fffffff, Number.parseInt(/^\s*[-+]?\d+/.exec(text)?.[0] ?? '0', 10) || 0));
 
 export function makeOtaClass(api: SketchApi, options: { initialiseChunkAddress: boolean }) {
   const { Serial, Log, System, TCPClient, FileTransfer, millis, delay, sprintf } = api;

@@ -2,7 +2,11 @@
  * An OTA-over-HTTP routine that survives the network and servers it will meet: it checks a
  * manifest, resumes with Range after a drop (and copes with a server that ignores Range), retries
  * with backoff within a total time limit, verifies the image's SHA-256 before Finish, and never
- * calls Finish(SUCCESS) on a partial or wrong image. Copy it into a sketch.
+ * calls Finish(SUCCESS) on a partial or wrong image. It follows Device OS's rules for an update,
+ * with or without SYSTEM_THREAD: the whole update runs inside one call (loop() is not called
+ * again once Prepare has started it), and it never calls delay() (which, without SYSTEM_THREAD,
+ * does not return during an update) but waits with millis() and Particle.process(). Copy it
+ * into a sketch.
  */
 import { createHash } from 'node:crypto';
 import { UpdateFlag, type SketchApi, type TCPClient } from '../../src/index';
@@ -36,12 +40,32 @@ const MAX_HEADER = 4096;
 /** How often to look for more bytes while none are there. */
 const POLL_MS = 10;
 
+/** The OTA region's size on a Boron (`module_ota`, `flash_mal.h`): 1500K in every version, only its start moves in 5.5. */
+const OTA_REGION_BYTES = 1500 * 1024;
+
+/**
+ * Whether Spark_Finish_Firmware_Update(SUCCESS) accepted the image, per Device OS: 1.x returns 0
+ * or 1 (failed); 2.x returns 1 (applied, pending restart) or a negative error; 3.x+ 0 or a
+ * negative error (reference note §1.7).
+ */
+function finishAccepted(result: number, systemVersion: number): boolean {
+  if (systemVersion < 0x02000000) return result === 0;
+  if (systemVersion < 0x03000000) return result === 1;
+  return result === 0;
+}
+
 export function makeRobustOta(api: SketchApi) {
-  const { TCPClient, FileTransfer, Log, millis, delay } = api;
+  const { TCPClient, FileTransfer, Log, System, Particle, millis } = api;
   /** The update's total time limit: every wait below ends by then too. */
   let hardDeadline = Number.POSITIVE_INFINITY;
   const until = (idleMs: number): number => Math.min(millis() + idleMs, hardDeadline);
   const { Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
+
+  /** Wait without delay(): the system loop still runs (Particle.process), and it returns during an update too. */
+  async function wait(ms: number): Promise<void> {
+    const end = millis() + ms;
+    while (millis() < end) await Particle.process();
+  }
 
   /** Read the status line and headers, byte by byte, up to the blank line. */
   async function readHead(client: TCPClient, deadline: number): Promise<Response | undefined> {
@@ -51,10 +75,13 @@ export function makeRobustOta(api: SketchApi) {
       const c = await client.read();
       if (c >= 0) head += String.fromCharCode(c);
       else if (!(await client.connected())) return undefined;
-      else await delay(POLL_MS);
+      else await wait(POLL_MS);
     }
     const [statusLine, ...lines] = head.trimEnd().split('\r\n');
-    const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0);
+    const status = Number(/^HTTP\/\d\.\d (\d{3})/i.exec(statusLine)?.[1] ?? 0);
+    // An interim 100 Continue comes before the real answer: read on.
+    if (status === 100) return readHead(client, deadline);
+    // Header names are case-insensitive (RFC 9110 §5.1).
     const headers = new Map(lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
     return { status, headers };
   }
@@ -85,7 +112,7 @@ export function makeRobustOta(api: SketchApi) {
         const c = await client.read();
         if (c >= 0) line += String.fromCharCode(c);
         else if (!(await client.connected()) || millis() > deadline) return undefined;
-        else await delay(POLL_MS);
+        else await wait(POLL_MS);
       }
       return line.trimEnd();
     }
@@ -109,7 +136,7 @@ export function makeRobustOta(api: SketchApi) {
           return buf.slice(0, n);
         }
         if (!(await client.connected()) || millis() > deadline) return undefined;
-        await delay(POLL_MS);
+        await wait(POLL_MS);
       }
     };
   }
@@ -117,13 +144,13 @@ export function makeRobustOta(api: SketchApi) {
   async function fetchManifest(o: Required<RobustOtaOptions>): Promise<Manifest | undefined> {
     const got = await get(o.host, o.port, o.manifestPath, 0, o.idleTimeoutMs);
     if (!got || got.response.status !== 200) return undefined;
-    const read = bodyReader(got.client, got.response.headers.get('transfer-encoding') === 'chunked', o.idleTimeoutMs);
+    const read = bodyReader(got.client, isChunked(got.response), o.idleTimeoutMs);
     let text = '';
     for (let part = await read(); part; part = await read()) text += Buffer.from(part).toString('latin1');
     await got.client.stop();
     try {
       const m = JSON.parse(text) as Manifest;
-      return typeof m.path === 'string' && Number.isInteger(m.size) && /^[0-9a-f]{64}$/.test(m.sha256) ? m : undefined;
+      return typeof m.path === 'string' && Number.isInteger(m.size) && m.size > 0 && /^[0-9a-f]{64}$/.test(m.sha256) ? m : undefined;
     } catch {
       return undefined;
     }
@@ -135,7 +162,7 @@ export function makeRobustOta(api: SketchApi) {
     hardDeadline = deadline;
     let backoff = 1000;
     const pause = async (ms = backoff): Promise<void> => {
-      await delay(Math.min(ms, Math.max(0, deadline - millis())));
+      await wait(Math.min(ms, Math.max(0, deadline - millis())));
       backoff = Math.min(backoff * 2, 60_000);
     };
 
@@ -146,6 +173,11 @@ export function makeRobustOta(api: SketchApi) {
     }
     if (!manifest) {
       Log.warn('OTA: no manifest; keeping the running firmware');
+      return 'kept-old-firmware';
+    }
+    const systemVersion = System.versionNumber();
+    if (manifest.size > OTA_REGION_BYTES) {
+      Log.warn('OTA: the image (%d bytes) is larger than the OTA region (%d bytes); keeping the running firmware', manifest.size, OTA_REGION_BYTES);
       return 'kept-old-firmware';
     }
 
@@ -207,7 +239,7 @@ export function makeRobustOta(api: SketchApi) {
         Log.warn('OTA: HTTP %d; keeping the running firmware', status);
         break;
       }
-      const read = bodyReader(client, headers.get('transfer-encoding') === 'chunked', o.idleTimeoutMs);
+      const read = bodyReader(client, isChunked(response), o.idleTimeoutMs);
       for (let part = await read(); part && offset < manifest.size; part = await read()) {
         const used = part.subarray(Math.min(skip, part.length));
         skip -= part.length - used.length;
@@ -233,8 +265,11 @@ export function makeRobustOta(api: SketchApi) {
       return 'kept-old-firmware';
     }
     Log.info('OTA: %d bytes verified; applying', offset);
-    // 0 on 1.x and 3.x+, 1 (APPLIED_PENDING_RESTART) on 2.x; the device resets into the new image either way.
     const result = await Spark_Finish_Firmware_Update(file, UpdateFlag.SUCCESS, null);
-    return result === 0 || result === 1 ? 'updated' : 'kept-old-firmware';
+    if (finishAccepted(result, systemVersion)) return 'updated';
+    Log.error('OTA: Device OS refused the image (Finish returned %d); keeping the running firmware', result);
+    return 'kept-old-firmware';
   };
 }
+
+const isChunked = (response: Response): boolean => /(^|,)\s*chunked\s*$/i.test(response.headers.get('transfer-encoding') ?? '');

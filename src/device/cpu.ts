@@ -36,6 +36,8 @@ export class Cpu {
   /** Incremented by each poll for input that found none (`Serial.available()` returning 0). */
   emptyPolls = 0;
   private debt = 0;
+  /** When the current boot began. */
+  private bootMicros = 0;
   private parked?: () => void;
   private run?: HostRun;
   private fault?: unknown;
@@ -48,9 +50,17 @@ export class Cpu {
     private readonly external: ExternalWork,
   ) {}
 
-  /** Virtual time as the sketch sees it, debt included. */
+  /** Virtual time since power-on, debt included. */
   get nowMicros(): Micros {
     return this.clock.nowMicros + this.debt;
+  }
+
+  /**
+   * Virtual time since this boot began, debt included: what `millis()`, `micros()` and log lines
+   * read, since a reset restarts the MCU and its timers (reference note §7).
+   */
+  get sinceBootMicros(): Micros {
+    return this.clock.nowMicros + this.debt - this.bootMicros;
   }
 
   charge(micros: number): void {
@@ -146,6 +156,7 @@ export class Cpu {
   /** Start a new boot: the previous one's pending calls are abandoned; the new thread is alive. */
   newGeneration(): void {
     this.generation++;
+    this.bootMicros = this.clock.nowMicros;
     this.fault = undefined;
     this.parked = undefined;
     this.debt = 0;

@@ -58,7 +58,15 @@ function defaultsFor(fn: number, profile: DeviceOsProfile): Pick<ModuleSpec, 've
     case ModuleFunction.BOOTLOADER:
       return { version: profile.bootloaderVersion, dependencies: profile.bootloaderDependency ? [profile.bootloaderDependency] : [] };
     case ModuleFunction.RADIO_STACK:
-      return { version: profile.radioStackVersion ?? 0, dependencies: [{ function: ModuleFunction.BOOTLOADER, index: 0, version: profile.bootloaderVersion }] };
+      // The SoftDevice this version ships, with create_module.py's dependencies: a bootloader that drops the
+      // header (501) and a system part that can update the SoftDevice (1321) (`build/create_module.py:238-240` at v1.4.4).
+      return {
+        version: profile.softDeviceFwid,
+        dependencies: [
+          { function: ModuleFunction.BOOTLOADER, index: 0, version: 501 },
+          { function: ModuleFunction.SYSTEM_PART, index: 1, version: 1321 },
+        ],
+      };
     default:
       return { version: 0, dependencies: [] };
   }

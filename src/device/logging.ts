@@ -47,7 +47,7 @@ export class LogManager {
   }
 
   log(category: string, level: number, message: string): void {
-    const millis = Math.floor(this.cpu.nowMicros / 1000) >>> 0;
+    const millis = Math.floor(this.cpu.sinceBootMicros / 1000) >>> 0;
     const text = formatLogLine(millis, category, level, message);
     const record = { millis, category, level: levelName(level), message, line: text.slice(0, -2) };
     this.records.push(record);

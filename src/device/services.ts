@@ -5,6 +5,7 @@ import type { ExternalWork } from '../sim/external-work';
 import type { SeededRandom } from '../sim/random';
 import type { BoronFlash } from '../hal/boron-flash';
 import type { DctModuleSlots } from '../ota/dct-slots';
+import type { Descriptor } from '../ota/descriptor';
 import type { DeviceOsProfile } from '../ota/profiles';
 import type { SystemUpdateHost } from '../ota/system-update';
 import type { NetContext } from '../net/context';
@@ -84,8 +85,8 @@ export class DeviceServices implements NetContext, SystemUpdateHost {
     this.parts.diagnostics.report(code, message, key);
   }
 
-  systemEvent(event: 'firmware_update', param: number): void {
-    this.parts.deviceOs.dispatch(event, param);
+  systemEvent(event: 'firmware_update', param: number, file: Descriptor): void {
+    this.parts.deviceOs.dispatch(event, param, file);
   }
 
   setUpdateLed(on: boolean): void {

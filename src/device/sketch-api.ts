@@ -64,6 +64,14 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     resetReason: world.resetReason,
     reset: (reason) => deviceOs.reset(reason),
     subscribe: (event, handler) => deviceOs.subscribe(event, handler),
+    get resetPending() {
+      return deviceOs.isResetPending;
+    },
+    get resetEnabled() {
+      return deviceOs.isResetEnabled;
+    },
+    setResetEnabled: (enabled) => deviceOs.setResetEnabled(enabled),
+    deviceOs: { version: world.profile.version, updateStatus: world.profile.updateStatus },
   });
   const clockRead = (micros: number): number => {
     cpu.clockReads++;
@@ -85,9 +93,10 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     Particle: {
       connected: () => deviceOs.connected,
       process: () => deviceOs.process(),
+      function: (name, handler) => deviceOs.registerFunction(name, handler),
     },
-    millis: () => clockRead(Math.floor(cpu.nowMicros / 1000) >>> 0),
-    micros: () => clockRead(cpu.nowMicros >>> 0),
+    millis: () => clockRead(Math.floor(cpu.sinceBootMicros / 1000) >>> 0),
+    micros: () => clockRead(cpu.sinceBootMicros >>> 0),
     delay: (ms: number) => deviceOs.delay(ms),
     sprintf,
     TCPClient: class extends TCPClient {
@@ -105,7 +114,9 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     },
     Spark_Prepare_For_Firmware_Update: async (file, flags) => {
       await cpu.spend(TIMING.systemCallMicros);
-      return update.prepare(file, flags);
+      const result = await update.prepare(file, flags);
+      deviceOs.prepared();
+      return result;
     },
     Spark_Save_Firmware_Chunk: async (file, chunk) => {
       await cpu.spend(TIMING.systemCallMicros);

@@ -21,7 +21,12 @@ export interface SketchApi {
   Logger: new (category: string) => LogFunction;
   SerialLogHandler: new (level?: number, filters?: LogFilter[]) => object;
   System: SystemApi;
-  Particle: { connected(): boolean; process(): Promise<void> };
+  Particle: {
+    connected(): boolean;
+    process(): Promise<void>;
+    /** Register a function the cloud can call (a test calls it with `device.cloud.call(name, argument)`). */
+    function(name: string, handler: (argument: string) => number | Promise<number>): boolean;
+  };
   millis(): number;
   micros(): number;
   delay(ms: number): Promise<void>;
@@ -73,7 +78,7 @@ export interface SketchOptions {
   /** Names the app in traces and seeds its image's filler bytes; give each sketch its own. */
   name?: string;
   systemMode?: SystemMode;
-  /** `SYSTEM_THREAD(ENABLED)`. */
+  /** `SYSTEM_THREAD(ENABLED)` (true) or `SYSTEM_THREAD(DISABLED)` (false); unset, the Device OS default (on from 6.2.0). */
   systemThread?: boolean;
 }
 
@@ -81,12 +86,13 @@ export interface SketchOptions {
 export interface Sketch {
   readonly name: string;
   readonly systemMode: SystemMode;
-  readonly systemThread: boolean;
+  /** Unset: the default of the Device OS it runs on. */
+  readonly systemThread?: boolean;
   readonly create: (api: SketchApi) => SketchInstance;
 }
 
 /** An unnamed sketch is named after its source text, so the name (and its image's bytes) do not depend on what ran before. */
 export function defineSketch(create: (api: SketchApi) => SketchInstance, options: SketchOptions = {}): Sketch {
   const name = options.name ?? `sketch-${hashString(create.toString()).toString(16).padStart(8, '0')}`;
-  return Object.freeze({ name, systemMode: options.systemMode ?? 'AUTOMATIC', systemThread: options.systemThread ?? false, create });
+  return Object.freeze({ name, systemMode: options.systemMode ?? 'AUTOMATIC', systemThread: options.systemThread, create });
 }

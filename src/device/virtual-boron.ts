@@ -6,7 +6,7 @@ import { EmulatorError } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
 import { BoronFlash } from '../hal/boron-flash';
 import { DctModuleSlots } from '../ota/dct-slots';
-import { ModuleFunction, PLATFORM_BORON } from '../ota/module-format';
+import { ModuleFlag, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE } from '../ota/module-format';
 import { parseModule } from '../ota/module-file';
 import { PROFILES, type DeviceOsProfile } from '../ota/profiles';
 import { SystemUpdate } from '../ota/system-update';
@@ -30,7 +30,8 @@ import { createSketchApi } from './sketch-api';
 export type { VirtualBoronOptions } from './config';
 export type { InstalledModule } from './boot';
 
-export type DeviceState = 'off' | 'booting' | 'running' | 'safe-mode' | 'dfu' | 'crashed';
+/** `bricked`: the bootloader is not intact, so the chip runs nothing at all (recovery needs a debugger). */
+export type DeviceState = 'off' | 'booting' | 'running' | 'safe-mode' | 'dfu' | 'crashed' | 'bricked';
 
 /** The app a factory Boron ships when none is given: it does nothing. */
 const IDLE_APP = defineSketch(() => ({}), { name: 'idle' });
@@ -166,6 +167,18 @@ export class VirtualBoron {
     return this.flash.allocatedBytes;
   }
 
+  /** The Particle cloud as a test drives it. */
+  get cloud(): { call(name: string, argument?: string): Promise<number>; readonly connected: boolean } {
+    const deviceOs = this.deviceOs;
+    return {
+      /** Call a function the app registered with `Particle.function()`; resolves with its result once it reaches the cloud. */
+      call: (name, argument = '') => deviceOs.call(name, argument),
+      get connected() {
+        return deviceOs.connected;
+      },
+    };
+  }
+
   /** The modules in internal flash as the device reads them. */
   modules(): InstalledModule[] {
     return this.boot.modules();
@@ -214,11 +227,14 @@ export class VirtualBoron {
     const outcome = await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(timeoutMs), test);
     if (outcome === 'deadline') {
       const tail = this.serial.lines().filter((l) => l.length > 0).slice(-3).join(' | ');
-      throw new EmulatorError('RUN_TIMEOUT', 'Failed to reach the condition {what} within {timeoutMs} ms of virtual time (now {now} ms). Last serial lines: {tail}', {
+      // What explains the wait: the latest diagnostics.
+      const why = this.diagnosticsLog.entries.slice(-3).map((d) => d.message).join(' ');
+      throw new EmulatorError('RUN_TIMEOUT', 'Failed to reach the condition {what} within {timeoutMs} ms of virtual time (now {now} ms). Last serial lines: {tail}{why}', {
         what: typeof condition === 'function' ? '(a function)' : JSON.stringify(String(condition)),
         timeoutMs,
         now: this.millis,
         tail: tail || '(none)',
+        why: why ? `. Why (device.diagnostics): ${why}` : '',
       });
     }
   }
@@ -257,7 +273,8 @@ export class VirtualBoron {
     const deviceOs = this.profile.version;
     const images = [
       buildModule({ function: ModuleFunction.BOOTLOADER, deviceOs, size: 2048 }),
-      ...(this.profile.radioStackVersion === undefined ? [] : [buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs, size: 2048 })]),
+      // Every Boron has a SoftDevice at 0x1000 (S140 6.1.1 before 1.4.0, when Device OS learnt to update it as a module).
+      buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs, flags: ModuleFlag.DROP_MODULE_INFO }),
       buildModule({ function: ModuleFunction.SYSTEM_PART, deviceOs, size: 16 * 1024 }),
       options.app instanceof Uint8Array ? options.app : buildModule({ sketch: options.app ?? IDLE_APP, deviceOs }),
     ];
@@ -267,7 +284,9 @@ export class VirtualBoron {
       if (module.platformId !== PLATFORM_BORON) {
         throw new EmulatorError('MODULE_PLATFORM', 'Failed to install a {fn} module: it is for platform {platform}, not the Boron ({boron}).', { fn: module.functionName, platform: module.platformId, boron: PLATFORM_BORON });
       }
-      this.flash.internal.load(module.startAddress, image);
+      // A SoftDevice is flashed as itself, without the module header (as the bootloader copies a DROP_MODULE_INFO module).
+      const softDevice = module.function === ModuleFunction.RADIO_STACK && module.prefixOffset === 0;
+      this.flash.internal.load(module.startAddress, softDevice ? image.subarray(PREFIX_SIZE) : image);
     }
     this.boot.followInstalledSystem();
     if (options.otaRegion) this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
@@ -286,7 +305,7 @@ export class VirtualBoron {
     this.state = 'booting';
     this.resetReason = reason;
     this.led.controlled = false;
-    this.deviceOs.newBoot();
+    this.deviceOs.newBoot(reason);
     this.logManager.reset();
     this.network.closeAll();
     this.diagnosticsLog.closeChapter();
@@ -305,18 +324,26 @@ export class VirtualBoron {
     );
   }
 
-  /** The bootloader, the system part's start-up, then the app (or safe mode). */
+  /** The bootloader (if it is intact), the system part's start-up and its module checks, then the app (or safe mode). */
   private async run(gen: number): Promise<void> {
     const cpu = this.cpu;
+    if (!this.boot.bootloaderStarts()) {
+      // The chip sits in a fault with nothing to run; time still passes.
+      this.state = 'bricked';
+      this.appName = '';
+      for (;;) await cpu.idle(TIMING.loopTurnMicros);
+    }
     await cpu.spend(TIMING.bootloaderMicros);
     await this.boot.applyPendingUpdates((micros) => cpu.spend(micros));
     this.boot.followInstalledSystem();
     if (!this.boot.systemPartValid()) {
+      // The bootloader waits in DFU mode for a host on USB; time still passes (returning here left a run waiting forever).
       this.state = 'dfu';
-      return;
+      this.appName = '';
+      for (;;) await cpu.idle(TIMING.loopTurnMicros);
     }
     await cpu.spend(TIMING.systemInitMicros);
-    const sketch = this.boot.userApp();
+    const sketch = this.boot.modulesValid() ? this.boot.userApp() : undefined;
     this.events.emit('device:boot', { app: sketch?.name ?? '', systemVersion: this.boot.systemModuleVersion(), safeMode: sketch === undefined });
     if (!sketch) {
       this.state = 'safe-mode';

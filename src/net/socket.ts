@@ -2,6 +2,14 @@ import { millisToMicros, type Alarm } from '../sim/clock';
 import type { LinkChannel } from './link';
 import type { NetContext, ServerConnection, ServerPeer } from './context';
 
+/**
+ * What lwIP still holds for the application when an RST arrives (reference note §6; lwIP at the commit
+ * v1.4.4 pins: `api_lib.c:598-640`, `api_msg.c:432-469`, `lwipopts.h:777,1255`): the receive mailbox,
+ * at most 10 pbufs (`DEFAULT_TCP_RECVMBOX_SIZE`), within the 5840-byte receive window (`TCP_WND`,
+ * 4 × the 1460-byte MSS). recv hands those over first, and only then fails with ECONNRESET.
+ */
+export const RECV_MAILBOX = { pbufs: 10, windowBytes: 5840, mss: 1460 } as const;
+
 interface InFlight {
   atMicros: number;
   bytes?: Uint8Array;
@@ -33,7 +41,7 @@ export class VirtualSocket {
   private serverOffset = 0;
   /** The remote's FIN has arrived (after all its data). */
   finReceived = false;
-  /** The remote reset the connection: unread data is gone. */
+  /** The remote reset the connection: what the receive mailbox held stays readable, nothing more comes. */
   resetReceived = false;
   /** The device closed this socket. */
   closed = false;
@@ -158,20 +166,42 @@ export class VirtualSocket {
     if (this.inFlightHead < this.inFlight.length && !this.arrival.armed) this.arrival.scheduleAt(this.inFlight[this.inFlightHead].atMicros);
   }
 
+  /**
+   * On an RST, keep what lwIP's mailbox can hold (oldest first): 10 segments of at most one MSS, within
+   * the receive window. The emulator has no flow control, so bytes queued beyond the window are bytes a
+   * real peer could not yet have sent; they go.
+   */
+  private keepMailbox(): void {
+    let bytes = 0;
+    let pbufs = 0;
+    const kept: Uint8Array[] = [];
+    for (const piece of this.queue) {
+      const room = Math.min(RECV_MAILBOX.windowBytes - bytes, (RECV_MAILBOX.pbufs - pbufs) * RECV_MAILBOX.mss);
+      if (room <= 0) break;
+      const take = piece.subarray(0, Math.min(piece.length, room));
+      kept.push(take);
+      bytes += take.length;
+      pbufs += Math.ceil(take.length / RECV_MAILBOX.mss);
+    }
+    this.queue.length = 0;
+    this.queue.push(...kept);
+    this.queued = bytes;
+  }
+
   private arrive(): void {
     const now = this.ctx.clock.nowMicros;
     let bytes = 0;
     while (this.inFlightHead < this.inFlight.length && this.inFlight[this.inFlightHead].atMicros <= now) {
       const piece = this.inFlight[this.inFlightHead++];
-      if (piece.bytes) {
+      // Nothing is accepted on a connection after its RST.
+      if (piece.bytes && !this.resetReceived) {
         this.queue.push(piece.bytes);
         this.queued += piece.bytes.length;
         bytes += piece.bytes.length;
       }
       if (piece.close === 'rst') {
         this.resetReceived = true;
-        this.queue.length = 0;
-        this.queued = 0;
+        this.keepMailbox();
       } else if (piece.close === 'fin') this.finReceived = true;
       if (piece.close) this.ctx.events.emit('tcp:close', { connection: this.connection, by: 'remote' });
     }

@@ -133,7 +133,10 @@ function readExtension(bytes: Uint8Array, at: number): ModuleExtension | undefin
   const { type, length } = extensionHeader.parse(bytes.subarray(at, at + 4)) as { type: number; length: number };
   if (type === ExtensionType.INVALID || at + length > bytes.length) return undefined;
   const ext: ModuleExtension = { type, length, offset: at };
-  if (length > 0 && length - 4 < (FIELD_BYTES[type] ?? 0)) {
+  // A zero length is refused by the caller, as binary-version-reader refuses it ("Invalid extension length",
+  // `lib/HalModuleParser.js:480-485,670-673` at 3.1.3); there are no fields to read.
+  if (length === 0) return ext;
+  if (length - 4 < (FIELD_BYTES[type] ?? 0)) {
     throw new EmulatorError('MODULE_EXTENSION', 'Failed to parse module: the extension of type {type} at offset {at} is {length} bytes, too short for its fields. The file is damaged.', { type, at: hex(at), length });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + at + 4, Math.max(0, length - 4));
@@ -196,6 +199,23 @@ function readExtensions(bytes: Uint8Array, start: number, limit: number, where: 
   return { list, end: at };
 }
 
+/**
+ * Whether a prefix that failed only because the file is too short is a real one cut short, not random
+ * bytes: every field but the length must make sense (a known platform, function and flags, dependencies
+ * that are NONE or known, an end after the start).
+ */
+export function looksLikePrefix(p: ModulePrefix): boolean {
+  const knownDependency = (d: ModulePrefix['dependencies'][number]) => (d.function === ModuleFunction.NONE ? d.index === 0 && d.version === 0 : KNOWN_FUNCTIONS.has(d.function));
+  return (
+    p.endAddress > p.startAddress &&
+    p.function !== ModuleFunction.NONE &&
+    KNOWN_FUNCTIONS.has(p.function) &&
+    KNOWN_PLATFORMS.has(p.platformId) &&
+    (p.flags & ~KNOWN_FLAGS) === 0 &&
+    p.dependencies.every(knownDependency)
+  );
+}
+
 /** Read a Particle module file as Particle's tools read it. Broken input gives a typed error. */
 export function parseModule(bytes: Uint8Array): ParsedModule {
   if (bytes.length < PREFIX_SIZE + MIN_SUFFIX_SIZE + CRC_SIZE) {
@@ -206,7 +226,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
   const moduleLength = (prefix.endAddress - prefix.startAddress) >>> 0;
   if (score === 0) {
     const claimed = moduleLength + CRC_SIZE;
-    throw prefix.endAddress > prefix.startAddress && claimed > bytes.length
+    throw looksLikePrefix(prefix) && claimed > bytes.length
       ? new EmulatorError('MODULE_LENGTH', 'Failed to parse module: its prefix says it spans {start} to {end} ({length} bytes plus a 4-byte CRC), but the file has {size} bytes. The file is truncated.', {
           start: hex(prefix.startAddress),
           end: hex(prefix.endAddress),

@@ -33,6 +33,18 @@ export const CRC_SIZE = 4;
 export const GEN3_VECTOR_TABLE_SIZE = 0x200;
 /** Initial stack pointer our system parts and bootloaders start with (top of Boron RAM, below backup RAM). */
 const INITIAL_STACK_POINTER = 0x2003f000;
+/** Initial stack pointer of the SoftDevice images we build: inside the SoftDevice's own RAM at the bottom of the chip's. */
+const SOFTDEVICE_STACK_POINTER = 0x20000400;
+
+/**
+ * Where a SoftDevice keeps its own identity, counted from its first byte (the SoftDevice information
+ * structure at 0x2000, `SOFTDEVICE_INFO_STRUCT_OFFSET` in Nordic's `nrf_sdm.h`): its end address
+ * (`SD_SIZE_OFFSET`, 0x2008) and its firmware ID, a uint16 (`SD_FWID_OFFSET`, 0x200C). Device OS reads
+ * the installed radio stack's version as `SD_FWID_GET(MBR_SIZE)`, i.e. at 0x1000 + 0x200C = 0x300C
+ * (`hal/src/nRF52840/platform_radio_stack.cpp:36` at v1.4.4, `:27` at v4.1.0), and Particle's
+ * `build/create_module.py:235,284-285` (v1.4.4) takes a radio-stack module's version from the same place.
+ */
+export const SoftDeviceInfo = { SIZE_OFFSET: 0x2008, FWID_OFFSET: 0x200c } as const;
 
 export interface ModuleDependency {
   function: number;
@@ -139,11 +151,22 @@ const NO_DEPENDENCY: ModuleDependency = { function: 0, index: 0, version: 0 };
  * fields and SHA-256, and the CRC-32 stored big-endian — byte for byte what the build produces.
  */
 export function buildModuleImage(spec: ModuleSpec): Uint8Array {
-  const vectorTable = spec.vectorTable ?? (spec.function !== ModuleFunction.USER_PART && spec.function !== ModuleFunction.RESOURCE);
+  // A radio stack is built as create_module.py builds one (`build/create_module.py:178-199,283-295` at
+  // v1.4.4): the 24-byte prefix first, then the SoftDevice itself, which starts with its own vector table.
+  const softDevice = spec.function === ModuleFunction.RADIO_STACK && !spec.vectorTable && !spec.payload;
+  const vectorTable = spec.vectorTable ?? (spec.function !== ModuleFunction.USER_PART && spec.function !== ModuleFunction.RESOURCE && spec.function !== ModuleFunction.RADIO_STACK);
   const head = vectorTable ? GEN3_VECTOR_TABLE_SIZE + PREFIX_SIZE : PREFIX_SIZE;
   const payload = spec.payload ?? new Uint8Array(0);
-  const size = spec.size ?? head + payload.length + SUFFIX_SIZE + CRC_SIZE;
+  const minimumBody = softDevice ? SoftDeviceInfo.FWID_OFFSET + 4 : payload.length;
+  const size = spec.size ?? head + minimumBody + SUFFIX_SIZE + CRC_SIZE;
   const bodyLength = size - head - SUFFIX_SIZE - CRC_SIZE;
+  if (softDevice && bodyLength < minimumBody) {
+    throw new EmulatorError(
+      'MODULE_SIZE',
+      'Failed to build module: a RADIO_STACK (SoftDevice) keeps its version, the FWID, at 0x{fwid} inside the SoftDevice (0x300C once installed above the MBR), so {size} bytes cannot hold it. Use a size of at least {min}.',
+      { fwid: SoftDeviceInfo.FWID_OFFSET.toString(16).toUpperCase(), size, min: head + minimumBody + SUFFIX_SIZE + CRC_SIZE },
+    );
+  }
   if (bodyLength < payload.length) {
     throw new EmulatorError('MODULE_SIZE', 'Failed to build module: {size} bytes cannot hold a {head}-byte header, a {payload}-byte payload and the 44-byte suffix and CRC. Use a size of at least {min}.', {
       size,
@@ -158,6 +181,12 @@ export function buildModuleImage(spec: ModuleSpec): Uint8Array {
   const filler = new SeededRandom(spec.fillSeed ?? `module/${spec.function}/${spec.index ?? 0}/${spec.version}/${size}`);
   filler.fill(out.subarray(0, size - SUFFIX_SIZE - CRC_SIZE));
   if (vectorTable) view.setUint32(0, INITIAL_STACK_POINTER, true);
+  if (softDevice) {
+    const sd = head;
+    view.setUint32(sd, SOFTDEVICE_STACK_POINTER, true);
+    view.setUint32(sd + SoftDeviceInfo.SIZE_OFFSET, startAddress + bodyLength, true);
+    view.setUint16(sd + SoftDeviceInfo.FWID_OFFSET, spec.version, true);
+  }
   const deps = spec.dependencies ?? [];
   out.set(
     encodePrefix({

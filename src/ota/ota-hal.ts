@@ -77,38 +77,102 @@ export class OtaHal {
   }
 
   /**
-   * `HAL_FLASH_Begin` → `FLASH_EraseMemory(FLASH_SERIAL, …)` (`flash_mal.c:665-675,45-105` at
-   * v1.4.4): erases ceil(length / 4 KB) sectors from the sector holding `address`, but only when
-   * `address + length − 1 <= 0x400000`; otherwise it erases nothing and still reports success.
+   * `HAL_FLASH_Begin` → `FLASH_EraseMemory(FLASH_SERIAL, …)` (`flash_mal.c:665-675,45-105` at v1.4.4),
+   * in the device's 32-bit arithmetic: the range check `address + length − 1 <= 0x400000` wraps, and so
+   * does `CEIL_DIV(length, 4096)` = `(length + 4095) / 4096`. A failed check erases nothing; a passed one
+   * erases that many 4 KB sectors from the sector holding `address` (`exflash_hal.c:260-293`). Either way
+   * Begin reports success.
    */
   async begin(address: number, length: number, caller: string): Promise<boolean> {
     this.session = newSession();
-    this.session.prepared = { fileAddress: address, fileLength: length };
-    if (this.host.profile.beginFreesPendingSlots) for (const slot of this.host.slots.pending()) this.host.slots.free(slot.index);
-    const end = (address + length - 1) >>> 0;
-    const erase = length > 0 && end <= BoronMap.external.size;
-    this.session.erasedFrom = erase ? address : undefined;
-    this.host.events.emit('ota:begin', { fileAddress: address, fileLength: length, erased: erase });
-    if (!erase) {
-      if (length > 0) {
-        this.host.diagnose(
-          'erase-skipped',
-          formatMessage(
-            'Failed to erase the OTA region: HAL_FLASH_Begin skipped the erase because {address} + {length} runs past the 4 MB external flash (the range must end at or below 0x400000), yet {caller} returned 0. Keep file.chunk_address at 0 (an offset into the OTA region) when calling Prepare.',
-            { address: hex(address), length, caller },
-          ),
-        );
-      }
-      return true;
-    }
-    const external = this.host.chips.external;
+    const start = address >>> 0;
+    const size = length >>> 0;
     const sector = BoronMap.sectorSize;
-    const sectors = Math.ceil(length / sector);
-    let cost = 0;
-    for (let i = 0; i < sectors; i++) cost += external.erase(decodeQspiAddress(Math.floor(address / sector) * sector + i * sector).chipAddress, sector);
-    this.host.events.emit('flash:erase', { chip: 'external', address: decodeQspiAddress(address).chipAddress, length: sectors * sector });
+    const end = (start + size - 1) >>> 0;
+    const inRange = end <= BoronMap.external.size;
+    const sectors = inRange ? Math.floor(((size + sector - 1) >>> 0) / sector) : 0;
+    this.session.prepared = { fileAddress: start, fileLength: size, ...(inRange ? (sectors === 0 && size > 0 ? { skipped: 'zero-sectors' as const } : {}) : size > 0 ? { skipped: 'range' as const } : {}) };
+    if (this.host.profile.beginFreesPendingSlots) for (const slot of this.host.slots.pending()) this.host.slots.free(slot.index);
+    const erase = sectors > 0;
+    const first = Math.floor(start / sector) * sector;
+    if (erase) this.session.erased = { chipFrom: decodeQspiAddress(first).chipAddress, bytes: Math.min(sectors, BoronMap.external.size / sector) * sector };
+    this.host.events.emit('ota:begin', { fileAddress: start, fileLength: size, erased: erase });
+    if (this.session.prepared.skipped) this.host.diagnose('erase-skipped', this.skippedEraseText(start, size, caller));
+    if (!erase) return true;
+    const external = this.host.chips.external;
+    // More sectors than the chip has erase every sector again and again (the address wraps modulo 4 MB): each distinct one once here, every one timed.
+    const distinct = Math.min(sectors, BoronMap.external.size / sector);
+    let cost = (sectors - distinct) * external.timing.sectorEraseMicros;
+    for (let i = 0; i < distinct; i++) cost += external.erase(decodeQspiAddress((first + i * sector) >>> 0).chipAddress, sector);
+    this.host.events.emit('flash:erase', { chip: 'external', address: decodeQspiAddress(start).chipAddress, length: sectors * sector });
+    this.noteAssetStoreErase(first, sectors, size, caller);
     await this.host.spend(cost);
     return true;
+  }
+
+  /** Why Begin erased nothing, from the numbers: the chunk_address offset, the file_length, or the 32-bit wrap. */
+  private skippedEraseText(address: number, length: number, caller: string): string {
+    const ota = this.otaStart;
+    const chipEnd = BoronMap.external.size;
+    const values = { address: hex(address), length, caller };
+    const prefix = 'Failed to erase the OTA region: HAL_FLASH_Begin skipped the erase because {address} + {length} runs past the 4 MB external flash (the range must end at or below 0x400000), yet {caller} returned 0.';
+    if (this.session.prepared?.skipped === 'zero-sectors') {
+      return formatMessage(
+        'Failed to erase the OTA region: file_length {length} ({hexLength}) passed HAL_FLASH_Begin\'s range check only because {address} + {hexLength} − 1 wraps to {end} in 32 bits, and CEIL_DIV({hexLength}, 4096) wraps to 0 sectors, so nothing was erased, yet {caller} returned 0. Set file_length to the image\'s size (at most {max} bytes, the OTA region\'s size).',
+        { ...values, hexLength: hex(length), end: hex((address + length - 1) >>> 0), max: bytes(this.host.profile.otaRegion.maximumSize) },
+      );
+    }
+    const offset = (address - ota) >>> 0;
+    const room = chipEnd - ota;
+    const lengthFits = length <= room;
+    if (offset !== 0 && lengthFits) return formatMessage(`${prefix} Keep file.chunk_address at 0 (an offset into the OTA region) when calling Prepare.`, values);
+    if (offset === 0) {
+      return formatMessage(`${prefix} file_length {bytes} is more than the {room} bytes from the OTA region's start {ota} to the end of the chip: set file_length to the image's size (the region holds {max} bytes).`, {
+        ...values,
+        bytes: bytes(length),
+        room: bytes(room),
+        ota: hex(ota),
+        max: bytes(this.host.profile.otaRegion.maximumSize),
+      });
+    }
+    return formatMessage(
+      `${prefix} Both fields are at fault: file_address is the OTA region's start {ota} plus chunk_address {offset}, and file_length {bytes} is more than the {room} bytes from {ota} to the end of the chip. Keep file.chunk_address at 0 when calling Prepare, and set file_length to the image's size.`,
+      { ...values, ota: hex(ota), offset: hex(offset), bytes: bytes(length), room: bytes(room) },
+    );
+  }
+
+  /**
+   * 5.5+ on a Boron: erasing past the OTA region's first 606,208 bytes erases the asset store. The cloud's
+   * path unmounts it first (`AssetManager::prepareForOta`, `system/src/asset_manager.cpp:375-395`, called
+   * from `startFirmwareUpdate`, `system_cloud_internal.cpp:174-181` at v6.2.0); the application's Prepare
+   * goes straight to `FirmwareUpdate::startUpdate` (`system_update.cpp:314-332`) and does not.
+   */
+  private noteAssetStoreErase(first: number, sectors: number, length: number, caller: string): void {
+    const assets = this.host.profile.assetStore;
+    if (!assets) return;
+    const sector = BoronMap.sectorSize;
+    let hit = 0;
+    for (let i = 0; i < Math.min(sectors, BoronMap.external.size / sector); i++) {
+      const at = decodeQspiAddress((first + i * sector) >>> 0).chipAddress;
+      if (at >= assets.start && at < assets.end) hit++;
+    }
+    if (hit === 0) return;
+    this.host.diagnose(
+      'assets-erased',
+      formatMessage(
+        'Failed to keep the asset store: {caller} erased {erased} bytes from {from} for file_length {length}, and {hit} bytes of that are the asset store at {assetStart} to {assetEnd}, which on a Boron from 5.5 shares the OTA region beyond its first {safe} bytes. A cloud update unmounts the asset store before erasing (AssetManager::prepareForOta); an application\'s Prepare does not, so the assets stored there are gone and must be delivered again. An image of at most {safe} bytes, with file_length set to its size, leaves them alone.',
+        {
+          caller,
+          erased: bytes(sectors * sector),
+          from: hex(first),
+          length: bytes(length),
+          hit: bytes(hit * sector),
+          assetStart: hex(assets.start),
+          assetEnd: hex(assets.end),
+          safe: bytes(assets.otaSafeLength),
+        },
+      ),
+    );
   }
 
   /** `HAL_FLASH_Update`: program `data` at a raw external-flash address; no range check at any layer. */
@@ -229,8 +293,12 @@ export class OtaHal {
     };
     const outcome = applySlot(this.host.chips, slot);
     await this.host.spend(outcome.costMicros);
+    const cut = outcome.cut && { copied: outcome.cut.copied, total: outcome.cut.total };
+    this.host.events.emit('ota:bootloader', { destination: slot.destinationAddress, length: slot.length, applied: outcome.applied, ...(outcome.why ? { why: outcome.why } : {}), ...(cut ? { cut } : {}) });
     const { code, message } = explainSlot(outcome, 'finish');
     this.host.diagnose(code, message);
+    // A power cut: the firmware stops here, with the bootloader half-written.
+    if (outcome.cut) throw outcome.cut.error;
     return outcome.applied ? { check, outcome: 'applied' } : { check, outcome: 'error', error: SystemError.OTA_UNSUPPORTED_MODULE };
   }
 
@@ -242,13 +310,14 @@ export class OtaHal {
     const ota = this.host.profile.otaRegion;
     if (chipAddress < ota.start || chipAddress + size > ota.end) {
       s.outsideOta += size;
+      s.firstOutside ??= chipAddress;
       this.host.diagnose(
         'outside-ota',
         formatMessage('Failed to keep the chunks inside the OTA region ({start} to {end}): {count} bytes were programmed outside it, first at {first}. Keep chunk_address between file_address and file_address + file_length.', {
           start: hex(ota.start),
           end: hex(ota.end),
           count: bytes(s.outsideOta),
-          first: hex(chipAddress),
+          first: hex(s.firstOutside),
         }),
         'outside-ota',
       );
@@ -263,19 +332,57 @@ export class OtaHal {
       s.dirtyRun = { address, chipAddress, length: size, overData, mismatched, wrapped };
     }
     const r = s.dirtyRun!;
-    const why = s.prepared && s.erasedFrom === undefined ? `Begin skipped the erase because ${hex(s.prepared.fileAddress)} + ${s.prepared.fileLength} is past the 4 MB chip` : 'no Prepare erased it since it was last written';
+    const { why, remedy } = this.unerasedCause(r.chipAddress);
     const where = r.wrapped ? `${hex(r.chipAddress)} (chunk_address ${hex(r.address)}, wrapped onto the 4 MB chip)` : hex(r.chipAddress);
     this.host.diagnose(
       'unerased-program',
-      formatMessage('Failed to program {length} bytes at {where}: the flash there was not erased ({why}), so {overData} bytes merged with old data and {mismatched} read back different from what was written. Set file.chunk_address = 0 before Spark_Prepare_For_Firmware_Update.', {
+      formatMessage('Failed to program {length} bytes at {where}: the flash there was not erased ({why}), so {overData} bytes merged with old data and {mismatched} read back different from what was written. {remedy}', {
         length: bytes(r.length),
         where,
         why,
         overData: bytes(r.overData),
         mismatched: bytes(r.mismatched),
+        remedy,
       }),
       `unerased-program@${hex(r.chipAddress)}`,
     );
+  }
+
+  /** Why the flash at `chipAddress` held data when a chunk was programmed there, from what this boot's update did. */
+  private unerasedCause(chipAddress: number): { why: string; remedy: string } {
+    const s = this.session;
+    const prepared = s.prepared;
+    if (!prepared) {
+      return { why: 'no Spark_Prepare_For_Firmware_Update ran since the device booted, so nothing erased it', remedy: 'Call Spark_Prepare_For_Firmware_Update before saving chunks.' };
+    }
+    if (prepared.skipped === 'range') {
+      const offset = (prepared.fileAddress - this.otaStart) >>> 0;
+      const lengthFits = prepared.fileLength <= BoronMap.external.size - this.otaStart;
+      const why = `Begin skipped the erase because ${hex(prepared.fileAddress)} + ${prepared.fileLength} is past the 4 MB chip`;
+      if (offset !== 0 && lengthFits) return { why, remedy: 'Set file.chunk_address = 0 before Spark_Prepare_For_Firmware_Update.' };
+      if (offset === 0) return { why, remedy: "Set file_length to the image's size before Spark_Prepare_For_Firmware_Update." };
+      return { why, remedy: "Set file.chunk_address = 0 and file_length to the image's size before Spark_Prepare_For_Firmware_Update." };
+    }
+    if (prepared.skipped === 'zero-sectors') {
+      return {
+        why: `Begin erased 0 sectors because CEIL_DIV(${hex(prepared.fileLength)}, 4096) wraps to 0 in 32 bits`,
+        remedy: "Set file_length to the image's size before Spark_Prepare_For_Firmware_Update.",
+      };
+    }
+    const erased = s.erased;
+    if (!erased) {
+      return { why: `Begin erased nothing: file_length was ${prepared.fileLength}`, remedy: "Set file_length to the image's size before Spark_Prepare_For_Firmware_Update." };
+    }
+    if (!inErased(erased, chipAddress)) {
+      return {
+        why: `it lies outside the ${bytes(erased.bytes)} bytes Begin erased from ${hex(erased.chipFrom)} for file_length ${bytes(prepared.fileLength)}`,
+        remedy: "Set file_length to at least the image's size, and keep chunk_address between file_address and file_address + file_length.",
+      };
+    }
+    return {
+      why: 'an earlier chunk of this update had already been programmed there since Begin erased it',
+      remedy: 'Save each part of the image once: advance chunk_address by chunk_size after each Save.',
+    };
   }
 
   private noteGen2Damage(chipAddress: number, size: number, outcome: ChunkOutcome): void {
@@ -303,6 +410,12 @@ export class OtaHal {
       'gen2-unaligned-write',
     );
   }
+}
+
+/** Whether `chipAddress` lies in what Begin erased (which may wrap past the chip's end). */
+function inErased(erased: { chipFrom: number; bytes: number }, chipAddress: number): boolean {
+  const offset = (chipAddress - erased.chipFrom + BoronMap.external.size) % BoronMap.external.size;
+  return offset < erased.bytes;
 }
 
 function newSession(): UpdateSession {

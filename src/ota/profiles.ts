@@ -22,6 +22,13 @@ export interface DeviceOsProfile {
   bootloaderDependency?: ModuleDependency;
   /** Radio-stack (SoftDevice S140 7.0.1) modules exist from v1.4.0 (dfc2f2cc0); v1.2.1 has none. */
   radioStackVersion?: number;
+  /**
+   * The FWID of the SoftDevice a factory Boron of this version carries at 0x1000 (read at 0x300C):
+   * S140 6.1.1 (0xB6) through 1.3 (`v1.2.1:CHANGELOG.md`, #1794), S140 7.0.1 (0xCA = 202) from 1.4.0,
+   * whose release notes ask devices without a cloud connection to update the SoftDevice by hand
+   * (`v1.4.4:CHANGELOG.md:4`; `SOFTDEVICE_DEPENDENCY = 202`, `modules/shared/system_module_version.mk:51`).
+   */
+  softDeviceFwid: number;
   userPartVersion: number;
   /** The system part's dependencies (`modules/shared/nRF52840/part1_build.mk`). */
   systemPartDependencies: ModuleDependency[];
@@ -40,6 +47,30 @@ export interface DeviceOsProfile {
   stallWatchdog: boolean;
   /** `FLASH_Begin` frees every pending DCT slot first, from v3.2.0 (e5f507670; `v3.3.1:platform/MCU/nRF52840/src/flash_mal.c:955-992`). */
   beginFreesPendingSlots: boolean;
+  /**
+   * The bootloader frees every pending DCT slot *before* copying any (`v1.4.4:platform/MCU/nRF52840/src/
+   * flash_mal.c:447-490`), so a copy cut by a power loss is never retried; from v2.0.0 (dd57f0345, "Clear
+   * OTA slots in DCT after copying module data") each slot but a bootloader's is freed after its copy
+   * (`v2.0.1:flash_mal.c:655-720`), so the next boot copies it again.
+   */
+  slotsFreedBeforeCopy: boolean;
+  /**
+   * From 3.1 a valid 128K compat app at 0xD4000 runs in preference to the 256K app at 0xB4000
+   * (`hal_user_module_get_descriptor`, `hal/src/nRF52840/user_hal.cpp:64-77` at v4.1.0 and v6.2.0).
+   */
+  compatAppTakesPrecedence: boolean;
+  /**
+   * From 3.1 the bootloader erases the first 4 KB page at 0xD4000 before it installs a user part at
+   * 0xB4000, so the compat app stops taking precedence (`platform/MCU/nRF52840/src/flash_mal.c:395-401`
+   * at v4.1.0 and v6.2.0; `:389-395` at v3.1.0).
+   */
+  bootloaderErasesCompatPage: boolean;
+  /**
+   * 5.5+ on a Boron: the asset store (288 pages at the top of the chip) lies inside the OTA region after
+   * its first `EXTERNAL_FLASH_OTA_SAFE_LENGTH` bytes (`platform/MCU/nRF52840/inc/flash_mal.h:89-112` at
+   * v6.2.0; `HAL_PLATFORM_ASSETS_OTA_OVERLAP`, `hal/src/boron/hal_platform_config.h:22`).
+   */
+  assetStore?: { start: number; end: number; otaSafeLength: number };
   /** Module bounds the HAL knows, in `module_bounds[]` order (`hal/src/nRF52840/ota_module_bounds.c`). */
   moduleBounds: readonly ModuleBounds[];
   /** The OTA scratch region (`module_ota`; `EXTERNAL_FLASH_OTA_ADDRESS`, `platform/MCU/nRF52840/inc/flash_mal.h`). */
@@ -51,6 +82,13 @@ export interface DeviceOsProfile {
    * Boron they hold whatever the RAM held.
    */
   initialisesRetained: boolean;
+  /**
+   * SYSTEM_THREAD(ENABLED) is the default from 6.2.0; SYSTEM_THREAD(DISABLED) still turns it off
+   * (`v6.2.0:CHANGELOG.md:5`, `wiring/inc/spark_wiring_system.h:1172`). Opt-in before.
+   */
+  systemThreadDefault: boolean;
+  /** `System.updateStatus()` exists from 4.0 (`v4.1.0:wiring/inc/spark_wiring_system.h:820-826`, `system_update.cpp:402-416`). */
+  updateStatus: boolean;
 }
 
 const internal = BoronMap.internal;
@@ -98,12 +136,18 @@ const deps = (bootloader: number, radioStack?: number): ModuleDependency[] => [
 
 /** S140 7.0.1's FWID, the radio-stack version every 1.4.0+ system part depends on. */
 const S140 = 202;
+/** S140 6.1.1's FWID, the SoftDevice Device OS 1.2.x and 1.3.x run with. */
+const S140_6_1_1 = 0xb6;
+/** How the bootloader and the boot checks differ: 1.x bootloaders free slots first; 3.1+ has the compat app. */
+const BOOT_1X = { softDeviceFwid: S140, slotsFreedBeforeCopy: true, compatAppTakesPrecedence: false, bootloaderErasesCompatPage: false } as const;
+const BOOT_3X = { softDeviceFwid: S140, slotsFreedBeforeCopy: false, compatAppTakesPrecedence: true, bootloaderErasesCompatPage: true } as const;
 
 /** What every 1.x row shares; each row below spells out only what differs. */
-const V1 = { updateApi: '1.x', connectFailureResult: 0, finishEventsSwapped: true, otaResetReason: 140, stallWatchdog: true, beginFreesPendingSlots: false, userPartVersion: 6, initialisesRetained: false } as const;
+const V1 = { ...BOOT_1X, updateApi: '1.x', connectFailureResult: 0, finishEventsSwapped: true, otaResetReason: 140, stallWatchdog: true, beginFreesPendingSlots: false, userPartVersion: 6, initialisesRetained: false, systemThreadDefault: false, updateStatus: false } as const;
 const V1_LAYOUT = { moduleBounds: [BOOTLOADER, SYSTEM_PART1, USER_PART, RADIO_STACK], otaRegion: otaRegion(0x289000), radioStackVersion: S140 };
 /** 3.x+: FirmwareUpdate, reason 70, no stall watchdog, Begin frees pending slots, the 256K user part. */
 const V3 = {
+  ...BOOT_3X,
   updateApi: '3.x',
   connectFailureResult: 0,
   finishEventsSwapped: false,
@@ -112,6 +156,8 @@ const V3 = {
   beginFreesPendingSlots: true,
   userPartVersion: 6,
   initialisesRetained: true,
+  systemThreadDefault: false,
+  updateStatus: false,
   radioStackVersion: S140,
   moduleBounds: [BOOTLOADER, SYSTEM_PART1_3X, USER_PART_COMPAT, USER_PART_256K, RADIO_STACK],
   otaRegion: otaRegion(0x289000),
@@ -125,6 +171,7 @@ export const PROFILES: Record<DeviceOsVersion, DeviceOsProfile> = {
     bootloaderVersion: 311,
     systemPartDependencies: deps(311),
     connectFailureResult: -1,
+    softDeviceFwid: S140_6_1_1,
     // No radio-stack module before 1.4.0.
     moduleBounds: [BOOTLOADER, SYSTEM_PART1, USER_PART],
     otaRegion: otaRegion(0x289000),
@@ -151,18 +198,23 @@ export const PROFILES: Record<DeviceOsVersion, DeviceOsProfile> = {
     finishEventsSwapped: false,
     otaResetReason: 70,
     initialisesRetained: true,
+    slotsFreedBeforeCopy: false,
   },
   '3.3.1': { ...V3, version: '3.3.1', systemPartVersion: 3302, bootloaderVersion: 1100, systemPartDependencies: deps(1100, S140) },
-  '4.1.0': { ...V3, version: '4.1.0', systemPartVersion: 4100, bootloaderVersion: 1200, systemPartDependencies: deps(1200, S140) },
+  '4.1.0': { ...V3, updateStatus: true, version: '4.1.0', systemPartVersion: 4100, bootloaderVersion: 1200, systemPartDependencies: deps(1200, S140) },
   '6.2.0': {
     ...V3,
     version: '6.2.0',
     systemPartVersion: 6200,
     bootloaderVersion: 3100,
     systemPartDependencies: deps(3100, S140),
+    systemThreadDefault: true,
+    updateStatus: true,
     moduleBounds: [BOOTLOADER, SYSTEM_PART1_6X, USER_PART_COMPAT, USER_PART_256K, RADIO_STACK_6X],
     // 144486c7f (v5.5.0-rc.1) shrank the reserved area to 48K (`v6.2.0:flash_mal.h:76-115`).
     otaRegion: otaRegion(0x24c000),
+    // 288 asset pages end the 4 MB chip; the OTA region reaches them after 606,208 bytes (`v6.2.0:flash_mal.h:92-93,112`).
+    assetStore: { start: 0x400000 - 288 * 0x1000, end: 0x400000, otaSafeLength: 606_208 },
   },
 };
 

@@ -1,6 +1,6 @@
 import { LogLevel } from '../sim/log-format';
 import { formatMessage } from '../sim/messages';
-import { FileTransferStore, type Descriptor } from './descriptor';
+import { Descriptor, FileTransferStore } from './descriptor';
 import { OtaHal, SystemError, type OtaHalHost, type OtaHalOptions } from './ota-hal';
 import type { ModuleCheck } from './validation';
 
@@ -28,7 +28,8 @@ export type FinishResultArgument = HalModuleResult | Uint8Array | null;
 
 /** What the system_update calls need from the device they run on, beyond what the HAL needs. */
 export interface SystemUpdateHost extends OtaHalHost {
-  systemEvent(event: 'firmware_update', param: number): void;
+  /** `system_notify_event(firmware_update, param, &file)`: the handlers get the descriptor too. */
+  systemEvent(event: 'firmware_update', param: number, file: Descriptor): void;
   setUpdateLed(on: boolean): void;
   /** 1.x Finish's forced `spark_protocol_command(DISCONNECT)`; resolves when it is done or has failed. */
   disconnectCloud(): Promise<void>;
@@ -59,6 +60,8 @@ const FINISH = 'Spark_Finish_Firmware_Update';
  */
 export class SystemUpdate {
   readonly flags: UpdateFlags = { updatesEnabled: true, updatesForced: false, updatesPending: false, flashUpdateActive: false };
+  /** The descriptor this update's events carry. */
+  private updateDescriptor?: Descriptor;
   private readonly hal: OtaHal;
 
   constructor(
@@ -108,7 +111,7 @@ export class SystemUpdate {
       return 1;
     }
     if (flags & 1) return 0;
-    this.startUpdate();
+    this.startUpdate(file);
     await this.hal.begin(file.read('file_address', PREPARE), file.read('file_length', PREPARE), PREPARE);
     return 0; // HAL_FLASH_Begin's result is ignored.
   }
@@ -116,7 +119,7 @@ export class SystemUpdate {
   /** `chunk_address` is an absolute external-flash address; nothing is range-checked. */
   private async save1x(file: Descriptor, chunk: Uint8Array): Promise<number> {
     this.host.touchUpdateTimeout();
-    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress);
+    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress, file);
     if (file.read('store', SAVE) !== FIRMWARE) return -1;
     return this.saveAt(file.read('chunk_address', SAVE), file, chunk);
   }
@@ -140,7 +143,7 @@ export class SystemUpdate {
         const failed = end.outcome === 'error';
         // Through v1.5.0 these go the wrong way round: complete on failure, failed on success.
         const complete = failed === this.host.profile.finishEventsSwapped;
-        this.host.systemEvent('firmware_update', complete ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed);
+        this.host.systemEvent('firmware_update', complete ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed, file);
         // 1.x: 0 ok, 1 failed. 2.x: HAL_FLASH_End's own result — 1, APPLIED_PENDING_RESTART — or the error.
         res = v1 ? (failed ? 1 : 0) : failed ? end.error! : 1;
         if (!(flags & UpdateFlag.DONT_RESET)) {
@@ -160,7 +163,7 @@ export class SystemUpdate {
         }
       }
     } else {
-      this.host.systemEvent('firmware_update', FirmwareUpdateEvent.failed);
+      this.host.systemEvent('firmware_update', FirmwareUpdateEvent.failed, file);
     }
     this.host.setUpdateLed(false);
     return res;
@@ -191,7 +194,7 @@ export class SystemUpdate {
     if (flags & 1) return 0;
     // The erase always starts at the OTA region, whatever chunk_address held.
     await this.hal.begin(this.otaStart, size, PREPARE);
-    this.startUpdate();
+    this.startUpdate(this.systemDescriptor(size));
     return 0;
   }
 
@@ -203,7 +206,11 @@ export class SystemUpdate {
     }
     const offset = (file.read('chunk_address', SAVE) - file.read('file_address', SAVE)) >>> 0;
     const res = await this.saveAt(this.otaStart + offset, file, chunk);
-    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress);
+    // The events carry the system's own descriptor, updated to this chunk (`firmware_update.cpp:259-261` at v3.3.1).
+    const own = this.updateDescriptor!;
+    own.write('chunk_address', own.read('file_address', SAVE) + offset);
+    own.write('chunk_size', file.read('chunk_size', SAVE));
+    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress, own);
     return res;
   }
 
@@ -214,6 +221,12 @@ export class SystemUpdate {
       return 0;
     }
     if (flags & UpdateFlag.VALIDATE_ONLY) {
+      if (!this.flags.flashUpdateActive) {
+        // `if (!updating_) return SYSTEM_ERROR_INVALID_STATE` comes first (`firmware_update.cpp:194-197` at v3.3.1).
+        this.host.diagnose('validate-without-prepare', 'Failed to validate the module: no update is in progress (Prepare was not called, or the update ended), so Spark_Finish_Firmware_Update(VALIDATE_ONLY) returned -210 (INVALID_STATE) without reading the OTA region.');
+        writeJsonResult(result, SystemError.INVALID_STATE);
+        return SystemError.INVALID_STATE;
+      }
       const r = this.hal.validationError(await this.hal.validate()) ?? 0;
       writeJsonResult(result, r);
       return r;
@@ -235,19 +248,37 @@ export class SystemUpdate {
 
   // ---- shared ----
 
-  /** What every version does when an update starts: LED magenta, SPARK_FLASH_UPDATE set, `begin` event. */
-  private startUpdate(): void {
+  /** What every version does when an update starts: LED magenta, SPARK_FLASH_UPDATE set, `begin` event with the descriptor. */
+  private startUpdate(file: Descriptor): void {
+    this.updateDescriptor = file;
     this.flags.updatesPending = false;
     this.host.setUpdateLed(true);
     this.flags.flashUpdateActive = true;
     this.host.touchUpdateTimeout();
-    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.begin);
+    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.begin, file);
   }
 
   private endUpdate(ok: boolean): void {
     this.flags.flashUpdateActive = false;
-    this.host.systemEvent('firmware_update', ok ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed);
+    this.host.systemEvent('firmware_update', ok ? FirmwareUpdateEvent.complete : FirmwareUpdateEvent.failed, this.updateDescriptor!);
     this.host.setUpdateLed(false);
+  }
+
+  /**
+   * 3.x+: `FirmwareUpdate::startUpdate` fills a descriptor of its own for the events, not the
+   * app's: the size, the OTA region, its chunk size (`firmware_update.cpp:174-180` at v3.3.1).
+   */
+  private systemDescriptor(size: number): Descriptor {
+    const own = new Descriptor(
+      () => 0,
+      () => {},
+    );
+    own.write('file_length', size);
+    own.write('file_address', this.otaStart);
+    own.write('chunk_size', OTA_CHUNK_SIZE);
+    own.write('chunk_address', this.otaStart);
+    own.write('store', FIRMWARE);
+    return own;
   }
 
   private updatesDisabled(result: number): void {

@@ -1,5 +1,5 @@
 import type { NorFlash } from '../hal/nor-flash';
-import { CRC_SIZE, decodePrefix, gen3PrefixOffset, moduleCrc32, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE, type ModulePrefix } from './module-format';
+import { CRC_SIZE, decodePrefix, gen3PrefixOffset, moduleCrc32, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE, SoftDeviceInfo, type ModulePrefix } from './module-format';
 
 /** `MODULE_VALIDATION_*` (`hal/inc/ota_flash_hal.h:51-60` at v1.4.4, unchanged at v6.2.0). */
 export const Validation = {
@@ -35,6 +35,8 @@ export interface DependencyFailure {
   needs: { function: number; index: number; version: number };
   /** What is installed where that dependency lives (its version field, read as the device does). */
   installedVersion: number;
+  /** Where that version was read, when it is not a module prefix (a SoftDevice's FWID). */
+  readAt?: number;
   /** `full` when an installed system part needs a newer version of the module being replaced. */
   kind: 'dependency' | 'full';
 }
@@ -59,6 +61,23 @@ const readU32 = (chip: NorFlash, address: number, littleEndian: boolean): number
 export function readModuleInfo(chip: NorFlash, address: number): { info: ModulePrefix; prefixOffset: number } {
   const prefixOffset = gen3PrefixOffset(readU32(chip, address, true));
   return { info: decodePrefix(chip.read(address + prefixOffset, PREFIX_SIZE)), prefixOffset };
+}
+
+/**
+ * The version Device OS sees for the module installed in `bounds`: the prefix's version, except for
+ * the radio stack, which is installed without its header and is known by the SoftDevice's own FWID
+ * (`SD_FWID_GET(MBR_SIZE)`: `hal/src/nRF52840/platform_radio_stack.cpp:25-38` at v1.4.4, used for the
+ * dependency check through `get_module_info` from v3.1.0, f1e3c02b5, `ota_module.cpp:30-35` at v4.1.0).
+ * Before 3.1 `locate_module` read a module_info at 0x1000 (0x1200 past the SoftDevice's vector table),
+ * inside the SoftDevice's code: what it compared is unknowable without the binary, so the emulator
+ * compares the FWID in every profile (the check the code means, and the stricter reading).
+ */
+export function installedVersion(chips: Chips, bounds: ModuleBounds): { version: number; readAt?: number } {
+  if (bounds.function === ModuleFunction.RADIO_STACK) {
+    const readAt = bounds.start + SoftDeviceInfo.FWID_OFFSET;
+    return { version: new DataView(chips[bounds.chip].read(readAt, 2).buffer).getUint16(0, true), readAt };
+  }
+  return { version: readModuleInfo(chips[bounds.chip], bounds.start).info.version };
 }
 
 const mcuMatches = (a: number, b: number): boolean => a === b || a === 0xff || b === 0xff;
@@ -110,8 +129,8 @@ function checkDependencies(chips: Chips, info: ModulePrefix, table: readonly Mod
       if (dep.function === ModuleFunction.NONE) continue;
       if (i === 1 && userOptional && dep.function === ModuleFunction.BOOTLOADER) continue;
       const bounds = findModuleBounds(table, dep.function, dep.index, info.mcuTarget);
-      const installedVersion = bounds ? readModuleInfo(chips[bounds.chip], bounds.start).info.version : 0;
-      if (!bounds || installedVersion < dep.version) return { needs: dep, installedVersion, kind: 'dependency' };
+      const installed = bounds ? installedVersion(chips, bounds) : { version: 0 };
+      if (!bounds || installed.version < dep.version) return { needs: dep, installedVersion: installed.version, kind: 'dependency', ...(installed.readAt === undefined ? {} : { readAt: installed.readAt }) };
     }
   }
   if (full && info.function === ModuleFunction.SYSTEM_PART) {

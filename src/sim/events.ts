@@ -5,7 +5,10 @@ export interface DeviceEventMap {
   'device:boot': { app: string; systemVersion: number; safeMode: boolean };
   'device:reset': { reason: number; reasonName: string };
   'device:power': { on: boolean };
-  'bootloader:apply': { slot: number; destination: number; length: number; applied: boolean; why?: string };
+  /** `cut`: a power cut stopped the copy after `copied` of `total` bytes. */
+  'bootloader:apply': { slot: number; destination: number; length: number; applied: boolean; why?: string; cut?: { copied: number; total: number } };
+  /** 1.x Finish flashing a bootloader over the running one. */
+  'ota:bootloader': { destination: number; length: number; applied: boolean; why?: string; cut?: { copied: number; total: number } };
   serial: { text: string };
   log: { category: string; level: string; message: string; line: string };
   'flash:erase': { chip: string; address: number; length: number };

@@ -55,8 +55,9 @@ describe('module kinds over the air (1.4.4)', () => {
   });
 
   it('refuses a radio stack without DROP_MODULE_INFO, and queues one with it for the next boot', async () => {
-    const bare = buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs: '1.4.4', version: 203, size: 4096 });
-    const flagged = buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs: '1.4.4', version: 203, size: 4096, flags: ModuleFlag.DROP_MODULE_INFO });
+    // 16 KB: a SoftDevice keeps its version (FWID) at 0x200C inside itself, which a 4 KB image cannot reach.
+    const bare = buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs: '1.4.4', version: 203, size: 16 * 1024 });
+    const flagged = buildModule({ function: ModuleFunction.RADIO_STACK, deviceOs: '1.4.4', version: 203, size: 16 * 1024, flags: ModuleFlag.DROP_MODULE_INFO });
     const refused = otaDevice(bare, UpdateFlag.SUCCESS | UpdateFlag.DONT_RESET);
     await refused.device.runUntil('FINISHED');
     expect(refused.seen.result).toBe(1);

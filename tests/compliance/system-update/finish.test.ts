@@ -101,8 +101,10 @@ describe('Spark_Finish_Firmware_Update (1.x)', () => {
     expect(device.logs.map((r) => r.line.slice(11))).toEqual([
       '[hal] INFO: module fetched 0, checks=5e, result=0',
       '[hal] WARN: OTA module not applied',
+      '[comm] INFO: Waiting for Confirmed messages to be sent.',
       '[comm.protocol] ERROR: Event loop error 3',
       '[comm] WARN: error receiving acknowledgements: 3',
+      '[comm] INFO: All Confirmed messages sent: client(yes) server(yes)',
     ]);
   });
 });

@@ -4,7 +4,8 @@
  */
 import { deviceRunning, firmwareFile } from '../../helpers';
 
-function stalled(pauseMs: number, saves: number) {
+/** Prepare, then `saves` Saves `pauseMs` apart; threaded, delay() returns during the update (without it, it would not). */
+function stalled(pauseMs: number, saves: number, systemThread = false) {
   return deviceRunning(async ({ FileTransfer, delay, Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk }) => {
     const file = firmwareFile(FileTransfer, { chunk_address: 0, chunk_size: 4, file_length: 4096 });
     await Spark_Prepare_For_Firmware_Update(file, 0, null);
@@ -15,7 +16,7 @@ function stalled(pauseMs: number, saves: number) {
       file.chunk_address += 4;
     }
     await delay(pauseMs);
-  });
+  }, { systemThread });
 }
 
 describe('flash update stall watchdog', () => {
@@ -30,7 +31,7 @@ describe('flash update stall watchdog', () => {
   });
 
   it('does not fire while Saves come less than 300 s apart', async () => {
-    const device = stalled(290_000, 3);
+    const device = stalled(290_000, 3, true);
     await device.runUntil('DONE', { timeoutMs: 1_200_000 });
     expect(device.trace.some((e) => e.type === 'device:reset')).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { INTERNAL_FLASH_TIMING } from '../../../src/hal/boron-flash';
 import { applyPendingSlots } from '../../../src/ota/bootloader';
 import { DctModuleSlots, FlashDevice, SLOT_FREE, SLOT_MAGIC_PENDING, SlotVerify, type ModuleSlot } from '../../../src/ota/dct-slots';
-import { ModuleFunction } from '../../../src/ota/module-format';
+import { buildModuleImage, ModuleFlag, ModuleFunction } from '../../../src/ota/module-format';
 import { corrupt, factoryBoron, factoryUserPart, OTA_ADDRESS, USER_PART_ADDRESS, userPart } from './fixtures';
 
 type SlotRequest = Omit<ModuleSlot, 'index' | 'magic'>;
@@ -114,5 +114,81 @@ describe('applyPendingSlots (bootloader FLASH_UpdateModules)', () => {
       [2, true],
     ]);
     expect(installedUserPart(chips, image.length)).toEqual(image);
+  });
+});
+
+describe('applyPendingSlots, by bootloader version', () => {
+  const RULES_2X = { slotsFreedBeforeCopy: false };
+
+  it('2.0+: frees a user-part slot after its copy, and copies a bootloader slot last, freed before (v2.0.1 flash_mal.c:655-720)', () => {
+    const chips = factoryBoron();
+    const image = userPart();
+    const bootloader = buildModuleImage({ function: ModuleFunction.BOOTLOADER, version: 600, size: 4096 });
+    chips.external.load(OTA_ADDRESS, bootloader);
+    chips.external.load(OTA_ADDRESS + 0x10000, image);
+    const slots = new DctModuleSlots();
+    slots.addPending(slotFor(bootloader.length, { destinationAddress: 0xf4000, moduleFunction: ModuleFunction.BOOTLOADER }));
+    slots.addPending(slotFor(image.length, { sourceAddress: OTA_ADDRESS + 0x10000 }));
+    const outcomes = applyPendingSlots(chips, slots, RULES_2X);
+    expect(outcomes.map((o) => [o.slot.index, o.applied])).toEqual([
+      [2, true],
+      [1, true],
+    ]);
+    expect(slots.pending()).toEqual([]);
+  });
+
+  it('2.0+: a copy cut by a power loss leaves its slot pending, and nothing after it runs', () => {
+    const chips = factoryBoron();
+    const image = userPart();
+    chips.external.load(OTA_ADDRESS, image);
+    const slots = new DctModuleSlots();
+    slots.addPending(slotFor(image.length));
+    slots.addPending(slotFor(image.length));
+    chips.internal.operationHook = (op) => {
+      if (op.kind === 'program' && op.address >= USER_PART_ADDRESS + 1024) throw new Error('power cut');
+    };
+    const outcomes = applyPendingSlots(chips, slots, RULES_2X);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ applied: false, slotKept: true, cut: { copied: 1024, total: image.length, erased: 2, pages: 2 } });
+    expect(slots.pending().map((s) => s.index)).toEqual([1, 2]);
+  });
+
+  it('1.x: the same cut leaves no slot pending (all were freed before the first copy)', () => {
+    const chips = factoryBoron();
+    const image = userPart();
+    chips.external.load(OTA_ADDRESS, image);
+    const slots = new DctModuleSlots();
+    slots.addPending(slotFor(image.length));
+    chips.internal.operationHook = (op) => {
+      if (op.kind === 'program') throw new Error('power cut');
+    };
+    expect(applyPendingSlots(chips, slots)[0]).toMatchObject({ applied: false, slotKept: false, cut: { copied: 0, erased: 2 } });
+    expect(slots.pending()).toEqual([]);
+  });
+
+  it('copies a DROP_MODULE_INFO module without its 24-byte header (v1.4.4 flash_mal.c:194-215)', () => {
+    const chips = factoryBoron();
+    const softDevice = buildModuleImage({ function: ModuleFunction.RADIO_STACK, version: 203, size: 12 * 1024, flags: ModuleFlag.DROP_MODULE_INFO });
+    chips.external.load(OTA_ADDRESS, softDevice);
+    const slots = new DctModuleSlots();
+    slots.addPending(slotFor(softDevice.length, { destinationAddress: 0x1000, moduleFunction: ModuleFunction.RADIO_STACK }));
+    const [outcome] = applyPendingSlots(chips, slots);
+    expect(outcome).toMatchObject({ applied: true, headerDropped: true });
+    expect(chips.internal.read(0x1000, softDevice.length - 24)).toEqual(softDevice.subarray(24));
+  });
+
+  it('fails a DROP_MODULE_INFO module whose header is not at the front after erasing the destination (v1.4.4 flash_mal.c:196-214)', () => {
+    const chips = factoryBoron();
+    const odd = buildModuleImage({ function: ModuleFunction.RADIO_STACK, version: 203, size: 12 * 1024, flags: ModuleFlag.DROP_MODULE_INFO, vectorTable: true });
+    chips.external.load(OTA_ADDRESS, odd);
+    const slots = new DctModuleSlots();
+    slots.addPending(slotFor(odd.length, { destinationAddress: 0x1000, moduleFunction: ModuleFunction.RADIO_STACK }));
+    const [outcome] = applyPendingSlots(chips, slots);
+    expect(outcome).toMatchObject({
+      applied: false,
+      destinationErased: true,
+      why: 'its flags ask for the 24-byte header to be dropped (DROP_MODULE_INFO) but the header sits at +0x200, not at the front, so the bootloader erased 12,288 bytes at 0x1000 and copied nothing',
+    });
+    expect(Array.from(chips.internal.read(0x1000, 12 * 1024)).every((b) => b === 0xff)).toBe(true);
   });
 });

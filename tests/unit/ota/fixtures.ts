@@ -30,7 +30,8 @@ export const systemPart = (overrides: Partial<ModuleSpec> = {}): Uint8Array =>
 export function factoryBoron(): BoronFlash {
   const chips = new BoronFlash();
   chips.internal.load(0xf4000, buildModuleImage({ function: ModuleFunction.BOOTLOADER, version: profile.bootloaderVersion, size: 4096 }));
-  chips.internal.load(0x1000, buildModuleImage({ function: ModuleFunction.RADIO_STACK, version: RADIO_STACK_VERSION, size: 4096 }));
+  // A SoftDevice is installed without its module header; its version is the FWID inside it (read at 0x300C).
+  chips.internal.load(0x1000, buildModuleImage({ function: ModuleFunction.RADIO_STACK, version: RADIO_STACK_VERSION, size: 12 * 1024 }).subarray(24));
   chips.internal.load(0x30000, systemPart());
   chips.internal.load(USER_PART_ADDRESS, factoryUserPart);
   return chips;
