@@ -200,6 +200,8 @@ export class OtaHal {
     this.session.lastCheck = check;
     const crcBytes = check.crc ? (check.info.endAddress - check.info.startAddress) >>> 0 : 0;
     await this.host.spend(chips.external.readCost(crcBytes + CRC_SIZE));
+    // 2.x+ logs inside fetchModules, which VALIDATE_ONLY and End both run (`v2.0.1:ota_flash_hal.cpp:441-476`); 1.x logs in End only.
+    if (this.category === 'hal.ota') this.logValidation(check, this.validationError(check));
     return check;
   }
 
@@ -223,7 +225,7 @@ export class OtaHal {
     const check = await this.validate();
     const { info } = check;
     const error = this.validationError(check);
-    this.logValidation(check, error);
+    if (this.category === 'hal') this.logValidation(check, error);
     for (const line of explainValidation(check, this.session, this.otaStart)) this.host.diagnose('validation', line);
     if (error !== undefined) return { check, outcome: 'error', error };
     const log = (level: number, message: string) => this.host.log(this.category, level, message);
