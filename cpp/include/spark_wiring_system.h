@@ -31,6 +31,9 @@ enum System_Reset_Reason {
     RESET_REASON_USER = 140
 };
 
+/* System.updateStatus() (Device OS 4.0+, `system_update_status`). */
+enum class UpdateStatus { UNKNOWN = 0, NOT_AVAILABLE = 1, PENDING = 2, IN_PROGRESS = 3 };
+
 class SystemClass {
 public:
     SystemClass(System_Mode_TypeDef mode = DEFAULT) { (void)mode; }
@@ -84,10 +87,13 @@ public:
     static void enterSafeMode(void) VB_NOT_MODELLED("System.enterSafeMode()");
     static String deviceID(void) VB_NOT_MODELLED("System.deviceID()");
     template <typename... A> static void sleep(A...) VB_NOT_MODELLED("System.sleep()");
-    void enableReset() VB_NOT_MODELLED("System.enableReset()");
-    void disableReset() VB_NOT_MODELLED("System.disableReset()");
-    uint8_t resetEnabled() VB_NOT_MODELLED("System.resetEnabled()");
-    uint8_t resetPending() VB_NOT_MODELLED("System.resetPending()");
+    /* A reset the system wants (after an update) waits while reset is disabled. */
+    void enableReset() { vb_system_reset_control(1); }
+    void disableReset() { vb_system_reset_control(2); }
+    uint8_t resetEnabled() { return vb_system_reset_control(0); }
+    uint8_t resetPending() { return vb_system_reset_control(3); }
+    /* From Device OS 4.0: an UpdateStatus value. */
+    int updateStatus() { return vb_system_update_status(); }
     template <typename F> int enableFeature(F) VB_NOT_MODELLED("System.enableFeature()");
     template <typename F> int disableFeature(F) VB_NOT_MODELLED("System.disableFeature()");
     template <typename F> bool featureEnabled(F) VB_NOT_MODELLED("System.featureEnabled()");

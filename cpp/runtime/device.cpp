@@ -63,6 +63,22 @@ __attribute__((export_name("vb_system_event"))) void vb_system_event(void* handl
     }
 }
 
+/* Where a firmware_update event's descriptor lives when it is the system's own (3.x+), not the app's. */
+alignas(4) static uint8_t vb_event_descriptor_area[20];
+__attribute__((export_name("vb_event_descriptor"))) void* vb_event_descriptor(void) { return vb_event_descriptor_area; }
+
+/* Where the cloud's argument to a Particle.function() handler is put: USER_FUNC_ARG_LENGTH on Gen 3, and its NUL. */
+static char vb_cloud_argument_area[623];
+__attribute__((export_name("vb_cloud_argument"))) char* vb_cloud_argument(void) { return vb_cloud_argument_area; }
+
+/* A Particle.function() handler, called by the emulator when the cloud calls it. */
+__attribute__((export_name("vb_cloud_function"))) int vb_cloud_function(void* handler, int kind, void* object, const char* argument) {
+    switch (kind) {
+    case 1: return reinterpret_cast<int (*)(const char*)>(handler)(argument);
+    default: return reinterpret_cast<int (*)(String)>(handler)(String(argument));
+    }
+}
+
 /* Where asyncify keeps the C++ stack while a blocking call waits. */
 alignas(16) static char vb_asyncify_area[64 * 1024];
 __attribute__((export_name("vb_asyncify_area"))) void* vb_asyncify_area_start(void) { return vb_asyncify_area; }

@@ -26,6 +26,9 @@ interface AppExports {
   vb_loop(): void;
   vb_system_event(handler: number, kind: number, event: number, param: number, pointer: number): void;
   vb_asyncify_area(): number;
+  vb_event_descriptor(): number;
+  vb_cloud_argument(): number;
+  vb_cloud_function(handler: number, kind: number, object: number, argument: number): number;
   vb_asyncify_area_size(): number;
   vb_retained_start(): number;
   vb_retained_end(): number;
@@ -98,6 +101,8 @@ export class CppApp implements SketchInstance {
   private pending?: Promise<Result>;
   private resumeValue = 0;
   private rewinding = false;
+  /** Calls into the app under way (running, or paused at a blocking call). */
+  private active = 0;
   /** Depth of calls into the app made while it is already running or paused (a System.on handler): those cannot block. */
   private nested = 0;
   private readonly area: { start: number; end: number };
@@ -125,23 +130,24 @@ export class CppApp implements SketchInstance {
   }
 
   /** The global constructors (`STARTUP(...)`, `SerialLogHandler logHandler(...)`), at boot. */
-  startup(): Promise<void> {
-    return this.call(() => this.exports._initialize(), 'a global constructor');
+  async startup(): Promise<void> {
+    await this.call(() => this.exports._initialize(), 'a global constructor');
   }
 
-  setup(): Promise<void> {
-    return this.call(() => this.exports.vb_setup(), 'setup()');
+  async setup(): Promise<void> {
+    await this.call(() => this.exports.vb_setup(), 'setup()');
   }
 
-  loop(): Promise<void> {
-    return this.call(() => this.exports.vb_loop(), 'loop()');
+  async loop(): Promise<void> {
+    await this.call(() => this.exports.vb_loop(), 'loop()');
   }
 
   // ---- running the app ----
 
-  private async call(enter: () => void, what: string): Promise<void> {
+  private async call(enter: () => number | void, what: string): Promise<number> {
+    this.active++;
     try {
-      enter();
+      let result = enter();
       while (this.exports.asyncify_get_state() === UNWINDING) {
         this.exports.asyncify_stop_unwind();
         const stackPointer = this.exports.__stack_pointer?.value as number | undefined;
@@ -151,11 +157,25 @@ export class CppApp implements SketchInstance {
         if (stackPointer !== undefined) this.exports.__stack_pointer!.value = stackPointer;
         this.exports.asyncify_start_rewind(this.area.start);
         this.rewinding = true;
-        enter();
+        result = enter();
       }
+      return toInt(result);
     } catch (error) {
       throw this.crashed(error, what);
+    } finally {
+      this.active--;
     }
+  }
+
+  /**
+   * Call into the app from the device: a call of its own when nothing of the app is running (it
+   * may block), or nested in what is running or paused (it runs to the end at once).
+   */
+  private async callIn(enter: () => number | void, what: string): Promise<number> {
+    if (this.active === 0) return this.call(enter, what);
+    let result = 0;
+    this.callNested(() => void (result = toInt(enter())), what);
+    return result;
   }
 
   /** Call into the app from the device (a system event handler): it runs to the end at once. */
@@ -296,9 +316,17 @@ export class CppApp implements SketchInstance {
       system_reset_reason: () => api.System.resetReason(),
       system_updates: (op) => this.updates(op),
       system_on: (events, handler, kind) => this.subscribe(events >>> 0, handler, kind),
+      system_reset_control: (op) => this.resetControl(op),
+      system_update_status: () => api.System.updateStatus(),
 
       particle_connected: () => api.Particle.connected(),
       particle_process: () => api.Particle.process(),
+      particle_function: (name, handler, kind) =>
+        api.Particle.function(this.text(name), (argument) => {
+          const area = this.exports.vb_cloud_argument();
+          this.store(area, Uint8Array.from([...Buffer.from(argument, 'latin1').subarray(0, CLOUD_ARGUMENT_BYTES - 1), 0]));
+          return this.callIn(() => this.exports.vb_cloud_function(handler, kind, 0, area), `the Particle.function("${this.text(name)}") handler`);
+        }),
 
       tcp_new: () => {
         const handle = this.nextClient++;
@@ -422,15 +450,32 @@ export class CppApp implements SketchInstance {
     }
   }
 
+  private resetControl(op: number): Result {
+    const System = this.api.System;
+    switch (op) {
+      case 1:
+        return System.enableReset();
+      case 2:
+        return System.disableReset();
+      case 3:
+        return System.resetPending();
+      default:
+        return System.resetEnabled();
+    }
+  }
+
   private subscribe(events: number, handler: number, kind: number): number {
     for (const [name, bit] of SYSTEM_EVENTS) {
       if (!(events & bit)) continue;
-      this.api.System.on(name, (_event, param) => {
-        // A firmware_update event points at the descriptor of the call that raised it, as it is now.
-        const updating = name === 'firmware_update' ? this.updating : undefined;
-        if (updating) this.store(updating.pointer, updating.file.bytes);
-        this.callNested(() => this.exports.vb_system_event(handler, kind, bit, param, updating?.pointer ?? 0), `the System.on(${name}) handler`);
-        if (updating) updating.file.absorb(this.copy(updating.pointer, DESCRIPTOR_BYTES));
+      this.api.System.on(name, (_event, param, file) => {
+        // A firmware_update event points at a descriptor as it is now: the app's own (the call that
+        // raised it), or from 3.0 the system's, which the app sees in a place of its own.
+        const own = file && this.updating?.file === file ? this.updating.pointer : undefined;
+        const pointer = !file ? 0 : (own ?? this.exports.vb_event_descriptor());
+        if (file && own === undefined) this.descriptors.set(pointer, file);
+        if (file) this.store(pointer, file.bytes);
+        this.callNested(() => this.exports.vb_system_event(handler, kind, bit, param, pointer), `the System.on(${name}) handler`);
+        if (file) file.absorb(this.copy(pointer, DESCRIPTOR_BYTES));
       });
     }
     const unraised = UNRAISED_EVENTS.filter(([, bit]) => events & bit).map(([name]) => name);
@@ -473,6 +518,8 @@ export class CppApp implements SketchInstance {
 
 /** `sizeof(FileTransfer::Descriptor)`, and each field's width in bytes (`communication/inc/file_transfer.h` at v1.4.4). */
 const DESCRIPTOR_BYTES = 20;
+/** `USER_FUNC_ARG_LENGTH` on Gen 3 (`system/inc/system_cloud.h:276-284` at v1.4.4), and its NUL. */
+const CLOUD_ARGUMENT_BYTES = 623;
 const FIELD_BYTES: Record<DescriptorField, 1 | 2 | 4> = { size: 2, reserved2: 2, chunk_address: 4, chunk_size: 2, store: 1, reserved: 1, file_length: 4, file_address: 4 };
 
 /** A little-endian unsigned field of `bytes` bytes at `address`. */

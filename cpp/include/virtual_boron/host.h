@@ -42,10 +42,16 @@ VB_IMPORT(system_reset_reason) int vb_system_reset_reason(void);
 VB_IMPORT(system_updates) int vb_system_updates(int op);
 /* handler kind: 3 = (event, param, pointer), 2 = (event, param), 1 = (event), 0 = () */
 VB_IMPORT(system_on) int vb_system_on(uint32_t events, void* handler, int kind);
+/* 0 resetEnabled?, 1 enableReset, 2 disableReset, 3 resetPending? */
+VB_IMPORT(system_reset_control) int vb_system_reset_control(int op);
+/* System.updateStatus(): a value, or the call does not exist in this Device OS (the emulator says so). */
+VB_IMPORT(system_update_status) int vb_system_update_status(void);
 
 /* Particle (the cloud) */
 VB_IMPORT(particle_connected) int vb_particle_connected(void);
 VB_IMPORT(particle_process) void vb_particle_process(void);
+/* handler kind: 1 = int (const char*), 0 = int (String) */
+VB_IMPORT(particle_function) int vb_particle_function(const char* name, void* handler, int kind);
 
 /* TCPClient: a handle per client object, shared by its copies */
 VB_IMPORT(tcp_new) int vb_tcp_new(void);

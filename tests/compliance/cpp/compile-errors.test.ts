@@ -34,7 +34,7 @@ describe('compile errors', () => {
 
   it.each([
     ['Particle.publish("temp", "21");', "'publish' is unavailable: Particle.publish() is not modelled by virtual-boron yet"],
-    ['Particle.function("f", nullptr);', "'function' is unavailable: Particle.function() is not modelled by virtual-boron yet"],
+    ['Particle.subscribe("temp", nullptr);', "'subscribe' is unavailable: Particle.subscribe() is not modelled by virtual-boron yet"],
     ['Cellular.on();', "'Cellular' is unavailable: Cellular is not modelled by virtual-boron yet"],
     ['WiFi.on();', "'WiFi' is unavailable: WiFi is not modelled by virtual-boron yet"],
     ['pinMode(D7, OUTPUT);', "'pinMode' is unavailable: pinMode() (GPIO) is not modelled by virtual-boron yet"],

@@ -326,16 +326,11 @@ describe('the cloud and SYSTEM_MODE from C++', () => {
     expect(seen.serial).toBe('waitFor gave 0 after 3001 ms\r\nwaitCondition gave 0 after 500 ms\r\n');
   });
 
-  it('SYSTEM_THREAD(ENABLED) is recorded on the Sketch, and the device says it runs the app without a system thread', async () => {
+  it('SYSTEM_THREAD(ENABLED) is recorded on the Sketch; a sketch that does not say gets the Device OS default', async () => {
     expect(cpp.threaded.systemThread).toBe(true);
-    expect(cpp.manual.systemThread).toBe(false);
+    expect(cpp.manual.systemThread).toBeUndefined();
     const { seen } = await run(cpp.threaded, 'DONE');
-    expect(seen.diagnostics).toEqual([
-      {
-        code: 'system-thread-not-modelled',
-        message: 'The app asks for SYSTEM_THREAD(ENABLED), which the emulator does not model yet: setup() and loop() run on one thread with the system, as without it.',
-      },
-    ]);
+    expect(seen.diagnostics).toEqual([]);
   });
 });
 
