@@ -4,9 +4,9 @@
  * with backoff within a total time limit, verifies the image's SHA-256 before Finish, and never
  * calls Finish(SUCCESS) on a partial or wrong image. It follows Device OS's rules for an update,
  * with or without SYSTEM_THREAD: the whole update runs inside one call (loop() is not called
- * again once Prepare has started it), and it never calls delay() (which, without SYSTEM_THREAD,
- * does not return during an update) but waits with millis() and Particle.process(). Copy it
- * into a sketch.
+ * again once Prepare has started it), and once Prepare has started it, it never calls delay()
+ * (which, without SYSTEM_THREAD, does not return during an update) but waits with millis() and
+ * Particle.process(). Copy it into a sketch.
  */
 import { createHash } from 'node:crypto';
 import { UpdateFlag, type SketchApi, type TCPClient } from '../../src/index';
@@ -55,14 +55,22 @@ function finishAccepted(result: number, systemVersion: number): boolean {
 }
 
 export function makeRobustOta(api: SketchApi) {
-  const { TCPClient, FileTransfer, Log, System, Particle, millis } = api;
+  const { TCPClient, FileTransfer, Log, System, Particle, millis, delay } = api;
   /** The update's total time limit: every wait below ends by then too. */
   let hardDeadline = Number.POSITIVE_INFINITY;
   const until = (idleMs: number): number => Math.min(millis() + idleMs, hardDeadline);
   const { Spark_Prepare_For_Firmware_Update, Spark_Save_Firmware_Chunk, Spark_Finish_Firmware_Update } = api;
 
-  /** Wait without delay(): the system loop still runs (Particle.process), and it returns during an update too. */
+  /** Whether Prepare has started an update, which changes how this routine may wait. */
+  let updating = false;
+
+  /**
+   * Wait `ms`: with delay() until an update is in progress; from then on without it — with no
+   * SYSTEM_THREAD a delay() would never return — by running the system loop (Particle.process)
+   * until the time is up.
+   */
   async function wait(ms: number): Promise<void> {
+    if (!updating) return delay(ms);
     const end = millis() + ms;
     while (millis() < end) await Particle.process();
   }
@@ -188,6 +196,7 @@ export function makeRobustOta(api: SketchApi) {
     file.file_length = manifest.size;
     file.file_address = 0;
     if ((await Spark_Prepare_For_Firmware_Update(file, 0, null)) !== 0) return 'kept-old-firmware';
+    updating = true;
 
     const sha = createHash('sha256');
     let offset = 0;
@@ -262,10 +271,12 @@ export function makeRobustOta(api: SketchApi) {
     if (!complete) {
       Log.error('OTA: image incomplete or its SHA-256 does not match; keeping the running firmware');
       await Spark_Finish_Firmware_Update(file, UpdateFlag.ERROR, null);
+      updating = false;
       return 'kept-old-firmware';
     }
     Log.info('OTA: %d bytes verified; applying', offset);
     const result = await Spark_Finish_Firmware_Update(file, UpdateFlag.SUCCESS, null);
+    updating = false;
     if (finishAccepted(result, systemVersion)) return 'updated';
     Log.error('OTA: Device OS refused the image (Finish returned %d); keeping the running firmware', result);
     return 'kept-old-firmware';

@@ -34,7 +34,7 @@ describe('the robust routine', () => {
     const device = await run({ path: '/firmware/app.bin', size: 0, sha256: sha(new Uint8Array(0)) });
     expect(device.logs.map((r) => r.message)).toContain('OTA: no manifest; keeping the running firmware');
     expect(device.trace.some((e) => e.type === 'ota:begin')).toBe(false);
-  });
+  }, 30_000);
 
   it('reads header names in any case (RFC 9110 §5.1)', async () => {
     const shouting = wireResponse(IMAGE, { headers: [['CONTENT-LENGTH', String(IMAGE.length)], ['TRANSFER-ENCODING', 'identity']] });
