@@ -42,6 +42,8 @@ export interface ForumOptions {
   gen2UnalignedWriteBug?: boolean;
   /** The routine, when not the TypeScript port (e.g. the C++ one: examples/forum-ota-cpp). */
   app?: Sketch;
+  /** Called with the device before it is powered on, e.g. to subscribe to its events from the first one. */
+  beforePowerOn?: (device: VirtualBoron) => void;
 }
 
 export function forumDevice(options: ForumOptions): VirtualBoron {
@@ -60,7 +62,9 @@ export function forumDevice(options: ForumOptions): VirtualBoron {
 
 /** Power on, press 'o' when the thread's user did, and run until the device has rebooted and its app printed a banner. */
 export async function runForumScenario(options: ForumOptions): Promise<VirtualBoron> {
-  const device = forumDevice(options).powerOn();
+  const device = forumDevice(options);
+  options.beforePowerOn?.(device);
+  device.powerOn();
   await device.runUntil('Hello! Press o for OTA.');
   await device.runFor(KEY_PRESS_MS - device.millis);
   device.serial.type('o');
