@@ -31,4 +31,4 @@ export type { TCPClient } from './net/tcp-client';
 export { LogLevel } from './sim/log-format';
 export { EmulatorError } from './sim/messages';
 export type { Diagnostic } from './sim/diagnostics';
-export type { TraceEntry, DeviceEventMap, DeviceEventName } from './sim/events';
+export type { TraceEntry, TraceLevel, DeviceEventMap, DeviceEventName } from './sim/events';

@@ -5,7 +5,7 @@
  * that the thread's Chunk addr lines reveal (reference: forum-reproduction.md).
  */
 import { http } from 'msw';
-import { buildModule, ModuleFunction, VirtualBoron, wireResponse, type LinkModel, type LinkProfileName, type Sketch } from '../../src/index';
+import { buildModule, ModuleFunction, VirtualBoron, wireResponse, type LinkModel, type LinkProfileName, type Sketch, type TraceLevel } from '../../src/index';
 import { otaTestSketch, simpleApp } from './sketches';
 
 export const FIRMWARE_URL = 'http://mydomain.com/firmware/simple.bin';
@@ -42,6 +42,8 @@ export interface ForumOptions {
   gen2UnalignedWriteBug?: boolean;
   /** The routine, when not the TypeScript port (e.g. the C++ one: examples/forum-ota-cpp). */
   app?: Sketch;
+  /** What `device.trace` keeps (default: the device's default, 'ota'). */
+  trace?: TraceLevel;
   /** Called with the device before it is powered on, e.g. to subscribe to its events from the first one. */
   beforePowerOn?: (device: VirtualBoron) => void;
 }
@@ -57,6 +59,7 @@ export function forumDevice(options: ForumOptions): VirtualBoron {
     otaRegion: staleSystemPart(),
     stack: { values: { chunk_address: CHUNK_ADDRESS_GARBAGE } },
     gen2UnalignedWriteBug: options.gen2UnalignedWriteBug,
+    trace: options.trace,
   });
 }
 

@@ -1,3 +1,4 @@
+import type { TraceLevel } from '../sim/events';
 import type { DeviceOsVersion } from '../ota/profiles';
 import type { LinkModel } from '../net/link';
 import type { LinkProfileName } from '../net/link-profiles';
@@ -49,6 +50,13 @@ export interface VirtualBoronOptions {
    * Boron ever had: with it on, a chunk whose length is not a multiple of 4 corrupts the image.
    */
   gen2UnalignedWriteBug?: boolean;
+  /**
+   * What `device.trace` keeps: `'all'` every event; `'ota'` (the default) all but those made per
+   * chunk, print or log line (`serial`, `log`, `flash:program`, `ota:chunk`, `firmware_update`
+   * progress), which `serial.output`, `logs` and the flash stats already hold; `'off'` none;
+   * `{ ring: n }` the last n events. `device.on(...)` listeners hear every event at any level.
+   */
+  trace?: TraceLevel;
 }
 
 /**
@@ -65,6 +73,8 @@ export const BORON_DEFAULTS = {
   cloudDisconnectMs: 1_000,
   /** What the thread's Boron printed for `System.freeMemory()` (1.2.1, a small app). */
   freeMemory: 70_184,
+  /** A finished device keeps the story of its run, not an entry per chunk and per line. */
+  trace: 'ota',
 } as const;
 
 /** The modelled device's own timings: not options, but named and sourced here. */

@@ -1,6 +1,6 @@
 import { millisToMicros, VirtualClock, type Micros } from '../sim/clock';
 import { Diagnostics, type Diagnostic } from '../sim/diagnostics';
-import { EventBus, type DeviceEventMap, type DeviceEventName, type Stamped, type TraceEntry } from '../sim/events';
+import { EventBus, type DeviceEventMap, type DeviceEventName, type Stamped, type TraceEntry, type TraceLevel } from '../sim/events';
 import { ExternalWork } from '../sim/external-work';
 import { EmulatorError } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
@@ -43,7 +43,7 @@ const IDLE_APP = defineSketch(() => ({}), { name: 'idle' });
  */
 export class VirtualBoron {
   readonly clock = new VirtualClock();
-  readonly events = new EventBus(() => this.clock.nowMicros);
+  readonly events: EventBus;
   readonly flash = new BoronFlash();
   readonly serial: SerialPort;
   /** Every log call, whether or not a handler printed it. */
@@ -81,6 +81,7 @@ export class VirtualBoron {
         known: Object.keys(PROFILES).join(', '),
       });
     }
+    this.events = new EventBus(() => this.clock.nowMicros, checkedTraceLevel(options.trace ?? BORON_DEFAULTS.trace));
     this.random = new SeededRandom(options.seed ?? BORON_DEFAULTS.seed);
     this.backupRam = new BackupRam(this.random.fork('backup-ram'));
     this.cpu = new Cpu(this.clock, this.external);
@@ -375,4 +376,12 @@ export class VirtualBoron {
     await instance.startup?.();
     await this.deviceOs.runApp(sketch, instance);
   }
+}
+
+function checkedTraceLevel(level: TraceLevel): TraceLevel {
+  const ok = typeof level === 'object' && level !== null ? Number.isInteger(level.ring) && level.ring > 0 : level === 'all' || level === 'ota' || level === 'off';
+  if (!ok) {
+    throw new EmulatorError('TRACE_LEVEL', "Failed to create the device: trace {level} is not a trace level. Use 'all', 'ota', 'off' or { ring: n } with a whole n of at least 1.", { level: JSON.stringify(level) ?? String(level) });
+  }
+  return level;
 }

@@ -33,19 +33,60 @@ export type Stamped<T> = T & { atMicros: number };
 export type TraceEntry = { [K in DeviceEventName]: Stamped<DeviceEventMap[K]> & { type: K } }[DeviceEventName];
 
 /**
- * The device's event bus: typed names, payloads stamped with virtual time, and every event kept
- * in `trace` so a test can assert a whole sequence. `on` returns the function that unsubscribes.
+ * What `device.trace` keeps. `'all'`: every event. `'ota'`: every event except those made per
+ * chunk, per print or per log line (`serial`, `log`, `flash:program`, `ota:chunk` and the
+ * `firmware_update` progress `system:event`): the serial output, `device.logs` and the flash stats
+ * say what those do, so a finished device stays small. `'off'`: none. `{ ring: n }`: the last n
+ * events of every kind. Listeners (`device.on`) hear every event whatever the level.
+ */
+export type TraceLevel = 'all' | 'ota' | 'off' | { ring: number };
+
+/** Events a device makes per chunk, per print or per log line. */
+const PER_CHUNK: ReadonlySet<DeviceEventName> = new Set<DeviceEventName>(['serial', 'log', 'flash:program', 'ota:chunk']);
+/** `firmware_update`'s progress parameter (`system/inc/system_event.h:74-77`): one per saved chunk. */
+const FIRMWARE_UPDATE_PROGRESS = 2;
+
+/**
+ * The device's event bus: typed names, payloads stamped with virtual time, and the events its
+ * trace level keeps in `trace` so a test can assert a whole sequence. `on` returns the function
+ * that unsubscribes. An event that is neither kept nor heard costs only the call.
  */
 export class EventBus {
-  readonly trace: TraceEntry[] = [];
+  private readonly kept: TraceEntry[] = [];
+  private readonly level: 'all' | 'ota' | 'off' | 'ring';
+  /** With a ring: its capacity, and where its oldest entry is once it is full. */
+  private readonly ring: number = 0;
+  private ringStart = 0;
   private readonly emitter = new EventEmitter();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    level: TraceLevel = 'all',
+  ) {
+    if (typeof level === 'object') {
+      this.level = 'ring';
+      this.ring = level.ring;
+    } else this.level = level;
+  }
+
+  /** The kept events, oldest first. */
+  get trace(): readonly TraceEntry[] {
+    if (this.ringStart === 0) return this.kept;
+    return [...this.kept.slice(this.ringStart), ...this.kept.slice(0, this.ringStart)];
+  }
+
+  /** Whether an event of `type` could be kept or heard now: a hot path may skip building one that would not. */
+  wants(type: DeviceEventName): boolean {
+    return this.level === 'all' || this.level === 'ring' || (this.level === 'ota' && !PER_CHUNK.has(type)) || this.emitter.listenerCount(type) > 0;
+  }
 
   emit<K extends DeviceEventName>(type: K, payload: DeviceEventMap[K]): void {
+    const keep = this.keeps(type, payload);
+    const heard = this.emitter.listenerCount(type) > 0;
+    if (!keep && !heard) return;
     const stamped = { type, atMicros: this.now(), ...payload } as unknown as TraceEntry;
-    this.trace.push(stamped);
-    this.emitter.emit(type, stamped);
+    if (keep) this.keep(stamped);
+    if (heard) this.emitter.emit(type, stamped);
   }
 
   on<K extends DeviceEventName>(type: K, listener: (event: Stamped<DeviceEventMap[K]>) => void): () => void {
@@ -53,5 +94,28 @@ export class EventBus {
     return () => {
       this.emitter.off(type, listener);
     };
+  }
+
+  private keeps<K extends DeviceEventName>(type: K, payload: DeviceEventMap[K]): boolean {
+    switch (this.level) {
+      case 'off':
+        return false;
+      case 'ota': {
+        if (PER_CHUNK.has(type)) return false;
+        const event = payload as Partial<DeviceEventMap['system:event']>;
+        return !(type === 'system:event' && event.event === 'firmware_update' && event.param === FIRMWARE_UPDATE_PROGRESS);
+      }
+      default:
+        return true;
+    }
+  }
+
+  private keep(entry: TraceEntry): void {
+    if (this.level !== 'ring' || this.kept.length < this.ring) {
+      this.kept.push(entry);
+      return;
+    }
+    this.kept[this.ringStart] = entry;
+    this.ringStart = (this.ringStart + 1) % this.ring;
   }
 }

@@ -4,8 +4,8 @@ import { deviceRunning } from '../helpers';
 
 describe('determinism', () => {
   it('runs the forum scenario twice with identical output and trace', async () => {
-    const a = await runForumScenario({ fixed: true, seed: 7 });
-    const b = await runForumScenario({ fixed: true, seed: 7 });
+    const a = await runForumScenario({ fixed: true, seed: 7, trace: 'all' });
+    const b = await runForumScenario({ fixed: true, seed: 7, trace: 'all' });
     expect(b.serial.output).toBe(a.serial.output);
     expect(JSON.stringify(b.trace)).toBe(JSON.stringify(a.trace));
     expect(JSON.stringify(b.diagnostics)).toBe(JSON.stringify(a.diagnostics));

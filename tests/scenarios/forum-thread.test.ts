@@ -9,12 +9,12 @@ import { parametricLink, parseModule, type VirtualBoron } from '../../src/index'
 import { KEY_PRESS_MS, runForumScenario, simpleBin } from '../../examples/forum-ota/scenario';
 import { compileOtaTest } from '../../examples/forum-ota-cpp/sketches';
 
-/** The routine in each language, and the name its app runs under. */
+/** The routine in each language, and the name its app runs under; the whole trace kept, for the flash:program checks. */
 const ROUTINES = [
-  { language: 'TypeScript', run: (fixed: boolean) => runForumScenario({ fixed }), app: (fixed: boolean) => (fixed ? 'ota-test (fixed)' : 'ota-test') },
+  { language: 'TypeScript', run: (fixed: boolean) => runForumScenario({ fixed, trace: 'all' }), app: (fixed: boolean) => (fixed ? 'ota-test (fixed)' : 'ota-test') },
   {
     language: 'C++',
-    run: async (fixed: boolean) => runForumScenario({ fixed, app: await compileOtaTest({ initialiseChunkAddress: fixed }) }),
+    run: async (fixed: boolean) => runForumScenario({ fixed, trace: 'all', app: await compileOtaTest({ initialiseChunkAddress: fixed }) }),
     app: (fixed: boolean) => (fixed ? 'ota-test (C++, fixed)' : 'ota-test (C++)'),
   },
 ];

@@ -85,7 +85,7 @@ const server = [http.get('http://data.example/blob', () => wireResponse(new Uint
 const link = parametricLink({ rttMs: 120, downKbps: 200, upKbps: 50, burstBytes: 700, jitterMs: 15 });
 
 async function busyRun(seed: number) {
-  const device = new VirtualBoron({ app: cpp.busy, seed, server, link }).powerOn();
+  const device = new VirtualBoron({ app: cpp.busy, seed, server, link, trace: 'all' }).powerOn();
   await device.runUntil('read 20', { timeoutMs: 60_000 });
   return { serial: device.serial.output, logs: device.logs, trace: device.trace, diagnostics: device.diagnostics };
 }

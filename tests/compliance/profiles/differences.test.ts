@@ -195,7 +195,7 @@ describe('Save, per version', () => {
         file.chunk_address = file.file_address;
         await Spark_Save_Firmware_Chunk(file, Uint8Array.of(1, 2, 3, 4), null);
       },
-      { deviceOs },
+      { deviceOs, trace: 'all' },
     );
     await device.runUntil('DONE');
     return device.trace.filter((e) => e.type === 'flash:program' || e.type === 'flash:erase').map((e) => `${e.type} ${e.address.toString(16)}`);
