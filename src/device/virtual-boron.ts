@@ -57,7 +57,8 @@ export class VirtualBoron {
   /** The sketch running now (after boot). */
   appName = '';
 
-  private readonly options: VirtualBoronOptions;
+  /** The options each boot reads; the rest are used up by the constructor (a device keeps no image it was given). */
+  private readonly options: Pick<VirtualBoronOptions, 'gen2UnalignedWriteBug' | 'freeMemory' | 'stack'>;
   private readonly random: SeededRandom;
   private readonly external = new ExternalWork();
   private readonly cpu: Cpu;
@@ -73,7 +74,7 @@ export class VirtualBoron {
   private update!: SystemUpdate;
 
   constructor(options: VirtualBoronOptions = {}) {
-    this.options = options;
+    this.options = { gen2UnalignedWriteBug: options.gen2UnalignedWriteBug, freeMemory: options.freeMemory, stack: options.stack };
     const factory: DeviceOsProfile | undefined = Object.hasOwn(PROFILES, options.deviceOs ?? BORON_DEFAULTS.deviceOs) ? PROFILES[options.deviceOs ?? BORON_DEFAULTS.deviceOs] : undefined;
     if (!factory) {
       throw new EmulatorError('UNKNOWN_PROFILE', 'Failed to create the device: Device OS "{version}" has no profile. Use one of {known}.', {
@@ -122,11 +123,12 @@ export class VirtualBoron {
     );
     this.server = new VirtualHttpServer(this.services, options.server ?? []);
     const link = typeof options.link === 'string' ? LINK_PROFILES[options.link] : (options.link ?? idealLink);
+    const realServers = options.realServers;
     this.network = new VirtualNetwork(
       this.services,
       link,
       (host, port, peer) => {
-        const real = options.realServers?.[`${host}:${port}`] ?? options.realServers?.[host];
+        const real = realServers?.[`${host}:${port}`] ?? realServers?.[host];
         return real ? new RealConnection(this.services, peer, real) : this.server.accept(host, port, peer);
       },
       options.dns,
