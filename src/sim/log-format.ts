@@ -1,4 +1,4 @@
-import { sprintf, type PrintfArg } from './printf';
+import { formatWith, type PrintfArg } from './printf';
 
 /** Device OS log levels (`services/inc/logging.h:138-144` at v1.4.4). */
 export const LogLevel = {
@@ -28,8 +28,8 @@ export function levelName(level: number): LogLevelName {
  */
 export const LOG_MAX_STRING_LENGTH = 160;
 
-export function formatLogMessage(format: string, args: PrintfArg[]): string {
-  const text = sprintf(format, ...args);
+export function formatLogMessage(format: string, args: readonly PrintfArg[]): string {
+  const text = formatWith(format, args);
   return text.length >= LOG_MAX_STRING_LENGTH ? text.slice(0, LOG_MAX_STRING_LENGTH - 2) + '~' : text;
 }
 

@@ -7,70 +7,147 @@ export type PrintfArg = number | string | bigint | boolean;
 
 const SPEC = /%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|z|j|t)?([diuxXocspfFeEgG%])/g;
 
+/** One conversion of a format, parsed once: its flags, width and precision (`*`: from the arguments), length and letter. */
+interface Conversion {
+  left: boolean;
+  plus: boolean;
+  space: boolean;
+  zero: boolean;
+  alternate: boolean;
+  /** A number, '*' (the next argument), or 0 when absent. */
+  width: number | '*';
+  /** A number, '*' (the next argument), or undefined when absent. */
+  precision: number | '*' | undefined;
+  length: string | undefined;
+  conv: string;
+}
+
+/** A format as literal text and conversions, in order. */
+type CompiledFormat = (string | Conversion)[];
+
+/** Formats seen so far, parsed; cleared when it grows past this many (a sketch may build formats at run time). */
+const compiled = new Map<string, CompiledFormat>();
+const COMPILED_LIMIT = 512;
+
+function compile(format: string): CompiledFormat {
+  const out: CompiledFormat = [];
+  let at = 0;
+  for (const m of format.matchAll(SPEC)) {
+    if (m.index > at) out.push(format.slice(at, m.index));
+    at = m.index + m[0].length;
+    const [, flags, width, precision, length, conv] = m;
+    if (conv === '%') {
+      out.push('%');
+      continue;
+    }
+    out.push({
+      left: flags.includes('-'),
+      plus: flags.includes('+'),
+      space: flags.includes(' '),
+      zero: flags.includes('0'),
+      alternate: flags.includes('#'),
+      width: width === '*' ? '*' : width === undefined ? 0 : Number(width),
+      precision: precision === '*' ? '*' : precision === undefined ? undefined : Number(precision),
+      length,
+      conv,
+    });
+  }
+  if (at < format.length) out.push(format.slice(at));
+  return out;
+}
+
+function compiledFormat(format: string): CompiledFormat {
+  let pieces = compiled.get(format);
+  if (pieces === undefined) {
+    if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+    pieces = compile(format);
+    compiled.set(format, pieces);
+  }
+  return pieces;
+}
+
 export function sprintf(format: string, ...args: PrintfArg[]): string {
+  return formatWith(format, args);
+}
+
+/** `sprintf` with the arguments as an array. Each format is parsed once; a format without `%` is its own text. */
+export function formatWith(format: string, args: readonly PrintfArg[]): string {
+  if (!format.includes('%')) return format;
+  let text = '';
   let next = 0;
-  const take = (): PrintfArg => (next < args.length ? args[next++] : 0);
-  return format.replace(SPEC, (_m, flagText: string, width?: string, precision?: string, length?: string, conv?: string) => {
-    if (conv === '%') return '%';
-    let flags = flagText;
-    let w = width === '*' ? Number(take()) : width === undefined ? 0 : Number(width);
+  for (const piece of compiledFormat(format)) {
+    if (typeof piece === 'string') {
+      text += piece;
+      continue;
+    }
+    let left = piece.left;
+    let w = piece.width === '*' ? Number(next < args.length ? args[next++] : 0) : piece.width;
     // A negative `*` width means left-justify; a negative `*` precision means none was given.
     if (w < 0) {
-      flags += '-';
+      left = true;
       w = -w;
     }
-    const starPrecision = precision === '*' ? Number(take()) : undefined;
-    const p = precision === undefined ? undefined : precision === '*' ? (starPrecision! < 0 ? undefined : starPrecision) : Number(precision);
-    const value = take();
-    let body: string;
-    let sign = '';
-    let integer = true;
-    switch (conv) {
-      case 'd':
-      case 'i': {
-        const n = narrowSigned(toInt32(value), length);
-        sign = n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-        body = digits(Math.abs(n), 10, p);
-        break;
-      }
-      case 'u':
-        body = digits(narrowUnsigned(toUint32(value), length), 10, p);
-        break;
-      case 'x':
-      case 'X':
-      case 'o': {
-        const n = narrowUnsigned(toUint32(value), length);
-        body = digits(n, conv === 'o' ? 8 : 16, p);
-        if (conv === 'X') body = body.toUpperCase();
-        if (flags.includes('#') && n !== 0) sign = conv === 'o' ? '0' : conv === 'X' ? '0X' : '0x';
-        break;
-      }
-      case 'p':
-        body = toUint32(value).toString(16);
-        sign = '0x';
-        break;
-      case 'c':
-        integer = false;
-        body = typeof value === 'string' ? value.charAt(0) : String.fromCharCode(toUint32(value) & 0xff);
-        break;
-      case 's': {
-        integer = false;
-        const text = String(value);
-        body = p === undefined ? text : text.slice(0, p);
-        break;
-      }
-      default: {
-        integer = false;
-        const n = Number(value);
-        sign = n < 0 || Object.is(n, -0) ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-        body = formatFloat(Math.abs(n), conv!, p ?? 6, flags.includes('#'));
-        if (!Number.isFinite(n)) flags = flags.replace(/0/g, '');
-      }
+    let p = piece.precision;
+    if (p === '*') {
+      const star = Number(next < args.length ? args[next++] : 0);
+      p = star < 0 ? undefined : star;
     }
-    // C ignores the 0 flag for integer conversions that have a precision.
-    const zeroAllowed = conv !== 's' && conv !== 'c' && !(integer && p !== undefined);
-    return pad(sign, body, w, flags, zeroAllowed);
-  });
+    text += convert(piece, left, w, p, next < args.length ? args[next++] : 0);
+  }
+  return text;
+}
+
+function convert(c: Conversion, left: boolean, width: number, p: number | undefined, value: PrintfArg): string {
+  const { conv, length } = c;
+  let zero = c.zero;
+  let body: string;
+  let sign = '';
+  let integer = true;
+  switch (conv) {
+    case 'd':
+    case 'i': {
+      const n = narrowSigned(toInt32(value), length);
+      sign = n < 0 ? '-' : c.plus ? '+' : c.space ? ' ' : '';
+      body = digits(Math.abs(n), 10, p);
+      break;
+    }
+    case 'u':
+      body = digits(narrowUnsigned(toUint32(value), length), 10, p);
+      break;
+    case 'x':
+    case 'X':
+    case 'o': {
+      const n = narrowUnsigned(toUint32(value), length);
+      body = digits(n, conv === 'o' ? 8 : 16, p);
+      if (conv === 'X') body = body.toUpperCase();
+      if (c.alternate && n !== 0) sign = conv === 'o' ? '0' : conv === 'X' ? '0X' : '0x';
+      break;
+    }
+    case 'p':
+      body = toUint32(value).toString(16);
+      sign = '0x';
+      break;
+    case 'c':
+      integer = false;
+      body = typeof value === 'string' ? value.charAt(0) : String.fromCharCode(toUint32(value) & 0xff);
+      break;
+    case 's': {
+      integer = false;
+      const text = String(value);
+      body = p === undefined ? text : text.slice(0, p);
+      break;
+    }
+    default: {
+      integer = false;
+      const n = Number(value);
+      sign = n < 0 || Object.is(n, -0) ? '-' : c.plus ? '+' : c.space ? ' ' : '';
+      body = formatFloat(Math.abs(n), conv, p ?? 6, c.alternate);
+      if (!Number.isFinite(n)) zero = false;
+    }
+  }
+  // C ignores the 0 flag for integer conversions that have a precision.
+  const zeroAllowed = zero && conv !== 's' && conv !== 'c' && !(integer && p !== undefined);
+  return pad(sign, body, width, left, zeroAllowed);
 }
 
 /** %f %e %g (and upper case) as C prints them: ties round to even, exponents have two digits at least. */
@@ -119,12 +196,12 @@ function narrowUnsigned(n: number, length: string | undefined): number {
   return n;
 }
 
-function pad(sign: string, body: string, width: number, flags: string, zeroAllowed: boolean): string {
+function pad(sign: string, body: string, width: number, left: boolean, zero: boolean): string {
   const len = sign.length + body.length;
   if (len >= width) return sign + body;
   const fill = width - len;
-  if (flags.includes('-')) return sign + body + ' '.repeat(fill);
-  if (flags.includes('0') && zeroAllowed) return sign + '0'.repeat(fill) + body;
+  if (left) return sign + body + ' '.repeat(fill);
+  if (zero) return sign + '0'.repeat(fill) + body;
   return ' '.repeat(fill) + sign + body;
 }
 

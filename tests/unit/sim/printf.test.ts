@@ -104,3 +104,12 @@ describe('printf as newlib formats floats and narrow integers', () => {
     expect(sprintf(format, ...(args as (number | string)[]))).toBe(expected);
   });
 });
+
+describe('formats parsed once', () => {
+  it('gives the same text the second time, and for formats made at run time, however many', () => {
+    expect(sprintf('Received %d of %d bytes. Chunk Size %d. Chunk addr=%x', 128, 5012, 128, 0x289080)).toBe('Received 128 of 5012 bytes. Chunk Size 128. Chunk addr=289080');
+    expect(sprintf('Received %d of %d bytes. Chunk Size %d. Chunk addr=%x', 256, 5012, 128, 0x289100)).toBe('Received 256 of 5012 bytes. Chunk Size 128. Chunk addr=289100');
+    for (let i = 0; i < 2000; i++) expect(sprintf(`${i}: %05d%%|%-3s|`, i, 'x')).toBe(`${i}: ${String(i).padStart(5, '0')}%|x  |`);
+    expect(sprintf('100%, %y is no conversion, nor is a trailing %', 1)).toBe('100%, %y is no conversion, nor is a trailing %');
+  });
+});
