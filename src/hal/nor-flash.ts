@@ -57,6 +57,12 @@ export class NorFlash {
   readonly stats: NorFlashStats = { bytesProgrammed: 0, programOperations: 0, sectorErases: 0, bytesProgrammedOverData: 0, bytesRead: 0 };
   operationHook?: FlashOperationHook;
   private readonly sectors = new Map<number, Uint8Array>();
+  /**
+   * Per written sector, the offset from which every byte still holds the erase value: a program
+   * that starts there only copies its bytes in (nothing to merge, nothing over data), as an OTA
+   * writing an erased region in order does.
+   */
+  private readonly erasedFrom = new Map<number, number>();
 
   constructor(
     readonly name: string,
@@ -116,7 +122,10 @@ export class NorFlash {
     const { sectorSize } = this.geometry;
     const first = Math.floor(address / sectorSize);
     const last = Math.floor((address + length - 1) / sectorSize);
-    for (let i = first; i <= last; i++) this.sectors.delete(i);
+    for (let i = first; i <= last; i++) {
+      this.sectors.delete(i);
+      this.erasedFrom.delete(i);
+    }
     const count = last - first + 1;
     this.stats.sectorErases += count;
     return count * this.timing.sectorEraseMicros;
@@ -140,14 +149,20 @@ export class NorFlash {
       const offset = abs - index * sectorSize;
       const n = Math.min(sectorSize - offset, data.length - pos);
       const sector = this.sectorForWrite(index);
-      for (let i = 0; i < n; i++) {
-        const old = sector[offset + i];
-        const want = data[pos + i];
-        const merged = ones ? old & want : old | want;
-        if (old !== eraseValue) overData++;
-        if (merged !== want) mismatched++;
-        sector[offset + i] = merged;
+      if (offset >= this.erasedFrom.get(index)!) {
+        // Erased bytes take the new ones as they are: AND with 0xFF (OR with 0x00) changes nothing.
+        sector.set(data.subarray(pos, pos + n), offset);
+      } else {
+        for (let i = 0; i < n; i++) {
+          const old = sector[offset + i];
+          const want = data[pos + i];
+          const merged = ones ? old & want : old | want;
+          if (old !== eraseValue) overData++;
+          if (merged !== want) mismatched++;
+          sector[offset + i] = merged;
+        }
       }
+      this.wrote(index, offset + n);
       pos += n;
     }
     const unitsStart = Math.floor(address / writeUnit);
@@ -178,6 +193,7 @@ export class NorFlash {
       const offset = abs - index * sectorSize;
       const n = Math.min(sectorSize - offset, data.length - pos);
       this.sectorForWrite(index).set(data.subarray(pos, pos + n), offset);
+      this.wrote(index, offset + n);
       pos += n;
     }
   }
@@ -187,8 +203,14 @@ export class NorFlash {
     if (!sector) {
       sector = new Uint8Array(this.geometry.sectorSize).fill(this.geometry.eraseValue);
       this.sectors.set(index, sector);
+      this.erasedFrom.set(index, 0);
     }
     return sector;
+  }
+
+  /** Bytes up to `end` of sector `index` may hold data now. */
+  private wrote(index: number, end: number): void {
+    if (end > this.erasedFrom.get(index)!) this.erasedFrom.set(index, end);
   }
 
   private copyOut(address: number, out: Uint8Array): void {

@@ -1,4 +1,5 @@
 import { NorFlash, type FlashOperation, type NorFlashTiming } from '../../../src/hal/nor-flash';
+import fc from 'fast-check';
 import { thrown } from '../../thrown';
 
 const KB = 1024;
@@ -209,6 +210,41 @@ describe.each([
     expect(flash.read(SECTOR, 4)).toEqual(erased(4));
     expect(flash.stats).toEqual({ ...statsBefore, bytesRead: statsBefore.bytesRead + SECTOR + 4 });
     expect(flash.allocatedBytes).toBe(SECTOR);
+  });
+
+  it('merges, counts and stores as a byte-by-byte model does, whatever the order of erases, programs and loads', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('program' as const), address: fc.nat(3 * SECTOR), data: fc.uint8Array({ minLength: 1, maxLength: SECTOR + 9 }) }),
+      fc.record({ kind: fc.constant('erase' as const), address: fc.nat(3 * SECTOR), length: fc.integer({ min: 1, max: SECTOR }) }),
+      fc.record({ kind: fc.constant('load' as const), address: fc.nat(3 * SECTOR), data: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 24 }), (ops) => {
+        const chip = new NorFlash('test', { size: SIZE, sectorSize: SECTOR, writeUnit, eraseValue }, TIMING);
+        const model = erased(SIZE);
+        for (const o of ops) {
+          if (o.kind === 'erase') {
+            chip.erase(o.address, o.length);
+            model.fill(eraseValue, Math.floor(o.address / SECTOR) * SECTOR, Math.ceil((o.address + o.length) / SECTOR) * SECTOR);
+          } else if (o.kind === 'load') {
+            chip.load(o.address, o.data);
+            model.set(o.data, o.address);
+          } else {
+            let overData = 0;
+            let mismatched = 0;
+            o.data.forEach((want, i) => {
+              const old = model[o.address + i];
+              const merged = eraseValue === 0xff ? old & want : old | want;
+              if (old !== eraseValue) overData++;
+              if (merged !== want) mismatched++;
+              model[o.address + i] = merged;
+            });
+            expect(chip.program(o.address, o.data)).toMatchObject({ overData, mismatched });
+          }
+        }
+        expect(chip.read(0, 5 * SECTOR)).toEqual(model.subarray(0, 5 * SECTOR));
+      }),
+    );
   });
 
   it('load() puts bytes on the chip as given, without stats or hooks', () => {
