@@ -8,6 +8,9 @@ import { EmulatorError } from '../sim/messages';
  */
 export const never = (): Promise<never> => new Promise<never>(() => {});
 
+/** What a spend that took its time at once returns: a promise already settled. */
+const DONE: Promise<void> = Promise.resolve();
+
 export type RunOutcome = 'condition' | 'deadline';
 
 interface HostRun {
@@ -71,21 +74,34 @@ export class Cpu {
    * Take `micros` of virtual time (plus any debt), pausing whenever the test's run is over. An
    * `idle` wait (a CPU in WFI) ends early when the test resumes the device, which may have typed.
    */
-  async spend(micros: number, idle = false, counted = true): Promise<void> {
-    checkDuration('spend', micros);
+  spend(micros: number, idle = false, counted = true): Promise<void> {
+    return this.take(micros, idle, counted) ?? DONE;
+  }
+
+  /**
+   * `spend` for a caller that can carry on at once: undefined when the time was taken on the spot
+   * (nothing was due before it ends, nothing outside is pending and the run goes on), else the
+   * promise to wait for. The common case then makes no promise at all.
+   */
+  take(micros: number, idle = false, counted = true): Promise<void> | undefined {
+    if (!Number.isFinite(micros) || micros < 0) return Promise.reject(notADuration('spend', micros));
     if (counted) this.spends++;
     const gen = this.generation;
     const target = this.clock.nowMicros + Math.round(this.debt + micros);
     this.debt = 0;
-    // The common case — nothing due before the target, nothing outside pending — needs no waiting.
     const run = this.run;
     if (run && target < run.stopAt && !this.external.busy && !this.interruptHandler && !(run.until?.() ?? false)) {
       const due = this.clock.nextDueMicros();
       if (due === undefined || due > target) {
         this.clock.advanceTo(target);
-        if (!this.runIsOver()) return;
+        if (!this.runIsOver()) return undefined;
       }
     }
+    return this.wait(gen, target, idle);
+  }
+
+  /** The rest of a spend that could not be taken at once: fire what is due, wait for outside work, pause between runs. */
+  private async wait(gen: number, target: Micros, idle: boolean): Promise<void> {
     for (;;) {
       const run = this.run;
       if (run && !this.runIsOver()) {
@@ -246,7 +262,8 @@ export class Cpu {
 }
 
 function checkDuration(what: string, micros: number): void {
-  if (!Number.isFinite(micros) || micros < 0) {
-    throw new EmulatorError('NOT_A_DURATION', 'Failed to {what}: {micros} µs is not a time. Pass a finite, non-negative number.', { what, micros: String(micros) });
-  }
+  if (!Number.isFinite(micros) || micros < 0) throw notADuration(what, micros);
 }
+
+const notADuration = (what: string, micros: number): EmulatorError =>
+  new EmulatorError('NOT_A_DURATION', 'Failed to {what}: {micros} µs is not a time. Pass a finite, non-negative number.', { what, micros: String(micros) });

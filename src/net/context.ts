@@ -31,9 +31,12 @@ export interface ServerConnection {
   close(): void;
 }
 
-/** How a server answers on a connection: `send` bytes back, `end` with a FIN, `reset` with an RST. */
+/**
+ * How a server answers on a connection: `send` bytes back (pieces sent together are one send, as
+ * if concatenated, without copying them), `end` with a FIN, `reset` with an RST.
+ */
 export interface ServerPeer {
-  send(bytes: Uint8Array): void;
+  send(bytes: Uint8Array | readonly Uint8Array[]): void;
   end(): void;
   reset(): void;
 }

@@ -147,7 +147,7 @@ class HttpConnection implements ServerConnection {
       await nextTurn();
       await nextTurn();
     }
-    if (this.outbox.length > 0) this.peer.send(Buffer.concat(this.outbox.splice(0)));
+    if (this.outbox.length > 0) this.peer.send(this.outbox.splice(0));
     if (this.flushedEnd) return;
     if (this.destroyed) {
       this.flushedEnd = true;
@@ -177,9 +177,25 @@ function toFetchRequest(req: IncomingMessage, body: Buffer, host: string, port: 
   return new Request(`http://${authority}${req.url ?? '/'}`, { method, headers, body: hasBody ? new Uint8Array(body) : undefined });
 }
 
+/**
+ * The response's body as one Buffer, read from its stream: a body given as bytes comes as one
+ * piece, used as it is (`arrayBuffer()` would copy it twice more).
+ */
+async function bodyOf(response: Response): Promise<Buffer> {
+  if (response.body === null) return Buffer.alloc(0);
+  const pieces: Buffer[] = [];
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    pieces.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  }
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+}
+
 /** Exactly the handler's headers, in its order, plus Content-Length when it gave none. */
 async function writeResponse(res: ServerResponse, response: Response, head: boolean): Promise<number> {
-  const body = Buffer.from(await response.arrayBuffer());
+  const body = await bodyOf(response);
   const lines = wireHeaders(response);
   const has = (name: string): boolean => lines.some(([n]) => n.toLowerCase() === name);
   const closeDelimited = response.headers.has(NO_CONTENT_LENGTH);

@@ -123,16 +123,18 @@ export class VirtualSocket {
     this.ctx.events.emit('tcp:close', { connection: this.connection, by: 'device' });
   }
 
-  private fromServer(all: Uint8Array): void {
-    if (this.closed || this.serverCut || all.length === 0) return;
-    const limit = this.closeAfter ? this.closeAfter.afterBytes - this.serverOffset : all.length;
-    const bytes = all.subarray(0, Math.max(0, limit));
-    let at = 0;
-    for (const d of this.channel.downlink(this.ctx.clock.nowMicros, this.serverOffset, bytes.length)) {
-      this.inFlight.push({ atMicros: d.atMicros, bytes: bytes.subarray(at, at + d.length) });
-      at += d.length;
+  private fromServer(sent: Uint8Array | readonly Uint8Array[]): void {
+    const pieces = sent instanceof Uint8Array ? [sent] : sent;
+    let total = 0;
+    for (const piece of pieces) total += piece.length;
+    if (this.closed || this.serverCut || total === 0) return;
+    const limit = this.closeAfter ? this.closeAfter.afterBytes - this.serverOffset : total;
+    const length = Math.min(total, Math.max(0, limit));
+    const stream = new PieceReader(pieces);
+    for (const d of this.channel.downlink(this.ctx.clock.nowMicros, this.serverOffset, length)) {
+      this.inFlight.push({ atMicros: d.atMicros, bytes: stream.take(d.length) });
     }
-    this.serverOffset += bytes.length;
+    this.serverOffset += length;
     if (this.closeAfter && this.serverOffset >= this.closeAfter.afterBytes) {
       this.closeFromServer(this.closeAfter.reset ? 'rst' : 'fin');
       this.serverCut = true;
@@ -211,5 +213,40 @@ export class VirtualSocket {
     }
     if (bytes > 0) this.ctx.events.emit('tcp:data', { connection: this.connection, bytes });
     this.rearm();
+  }
+}
+
+/** Reads consecutive ranges of pieces sent as one: a view when a range lies in one piece, a copy of the range only when it spans two. */
+class PieceReader {
+  private index = 0;
+  private offset = 0;
+
+  constructor(private readonly pieces: readonly Uint8Array[]) {}
+
+  take(length: number): Uint8Array {
+    this.skipEmpty();
+    const piece = this.pieces[this.index];
+    if (piece !== undefined && piece.length - this.offset >= length) {
+      const view = piece.subarray(this.offset, this.offset + length);
+      this.offset += length;
+      return view;
+    }
+    const out = new Uint8Array(length);
+    for (let at = 0; at < length; ) {
+      this.skipEmpty();
+      const from = this.pieces[this.index];
+      const n = Math.min(length - at, from.length - this.offset);
+      out.set(from.subarray(this.offset, this.offset + n), at);
+      this.offset += n;
+      at += n;
+    }
+    return out;
+  }
+
+  private skipEmpty(): void {
+    while (this.index < this.pieces.length && this.offset >= this.pieces[this.index].length) {
+      this.index++;
+      this.offset = 0;
+    }
   }
 }

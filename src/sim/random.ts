@@ -45,11 +45,13 @@ export class SeededRandom {
     return min + Math.floor(this.nextFloat() * (max - min + 1));
   }
 
+  /** Fill `target` with one draw per 4 bytes, each little-endian (the last draw's low bytes for a tail). */
   fill(target: Uint8Array): Uint8Array {
-    for (let i = 0; i < target.length; i += 4) {
-      let word = this.nextUint32();
-      for (let j = i; j < Math.min(i + 4, target.length); j++, word >>>= 8) target[j] = word & 0xff;
-    }
+    const whole = target.length & ~3;
+    const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+    for (let i = 0; i < whole; i += 4) view.setUint32(i, this.nextUint32(), true);
+    let word = whole < target.length ? this.nextUint32() : 0;
+    for (let j = whole; j < target.length; j++, word >>>= 8) target[j] = word & 0xff;
     return target;
   }
 
