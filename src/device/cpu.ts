@@ -121,10 +121,10 @@ export class Cpu {
    * Take at least `minMicros`, and up to `capMicros` more if nothing happens sooner: a poll that
    * keeps finding nothing is moved to the next event, yet a clock-based timeout still fires in time.
    */
-  async waitForEvent(minMicros: number, capMicros: number): Promise<void> {
+  waitForEvent(minMicros: number, capMicros: number): Promise<void> | undefined {
     // The next alarm only, not the run's end: how a test slices its runs must not change what the sketch sees.
     const toEvent = (this.clock.nextDueMicros() ?? Number.POSITIVE_INFINITY) - this.clock.nowMicros - this.debt;
-    await this.spend(Math.max(minMicros, Math.min(toEvent, capMicros)), false, false);
+    return this.take(Math.max(minMicros, Math.min(toEvent, capMicros)), false, false);
   }
 
   /**
@@ -144,9 +144,9 @@ export class Cpu {
     return this.spend(0, false, false);
   }
 
-  /** A poll (is there anything to read?): takes its time but does not count as the sketch doing something. */
-  poll(micros: number): Promise<void> {
-    return this.spend(micros, false, false);
+  /** A poll (is there anything to read?): takes its time (as `take` does) but does not count as the sketch doing something. */
+  poll(micros: number): Promise<void> | undefined {
+    return this.take(micros, false, false);
   }
 
   /** Wait at least `minMicros`, then on to the next event (an alarm, or the run's end): an idle loop turn. */

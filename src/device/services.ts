@@ -60,15 +60,15 @@ export class DeviceServices implements NetContext, SystemUpdateHost {
     return this.parts.profile().connectFailureResult;
   }
 
-  spend(micros: number): Promise<void> {
-    return this.parts.cpu.spend(micros);
+  spend(micros: number): Promise<void> | undefined {
+    return this.parts.cpu.take(micros);
   }
 
-  spendPolling(micros: number): Promise<void> {
+  spendPolling(micros: number): Promise<void> | undefined {
     return this.parts.cpu.poll(micros);
   }
 
-  waitForEvent(minMicros: number, capMicros: number): Promise<void> {
+  waitForEvent(minMicros: number, capMicros: number): Promise<void> | undefined {
     return this.parts.cpu.waitForEvent(minMicros, capMicros);
   }
 

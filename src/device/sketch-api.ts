@@ -1,6 +1,7 @@
 import type { Diagnostics } from '../sim/diagnostics';
 import { LogLevel } from '../sim/log-format';
 import { hex } from '../sim/messages';
+import { andThen, promised } from '../sim/now-or-later';
 import { sprintf } from '../sim/printf';
 import type { SeededRandom } from '../sim/random';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
@@ -118,10 +119,7 @@ export function createSketchApi(world: SketchWorld): SketchApi {
       deviceOs.prepared();
       return result;
     },
-    Spark_Save_Firmware_Chunk: async (file, chunk) => {
-      await cpu.spend(TIMING.systemCallMicros);
-      return update.save(file, chunk);
-    },
+    Spark_Save_Firmware_Chunk: (file, chunk) => promised(() => andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk))),
     Spark_Finish_Firmware_Update: async (file, flags, module) => {
       await cpu.spend(TIMING.systemCallMicros);
       return update.finish(file, Number(flags), module);

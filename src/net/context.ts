@@ -9,12 +9,15 @@ export interface NetContext {
   readonly events: EventBus;
   readonly external: ExternalWork;
   readonly random: SeededRandom;
-  /** Charge the calling sketch's virtual time (resolves once the time has passed). */
-  spend(micros: number): Promise<void>;
-  /** Charge a poll's time without counting it as the sketch doing something (connected(), available()). */
-  spendPolling(micros: number): Promise<void>;
-  /** Take at least `minMicros`, up to `capMicros` more until the next event: for a poll that found nothing. */
-  waitForEvent(minMicros: number, capMicros: number): Promise<void>;
+  /**
+   * Charge the calling sketch's virtual time: undefined when it was taken at once (nothing was due
+   * before it ends), else a promise that resolves once it has passed.
+   */
+  spend(micros: number): Promise<void> | undefined;
+  /** Charge a poll's time, as `spend` does, without counting it as the sketch doing something (connected(), available()). */
+  spendPolling(micros: number): Promise<void> | undefined;
+  /** Take at least `minMicros`, up to `capMicros` more until the next event, as `spend` does: for a poll that found nothing. */
+  waitForEvent(minMicros: number, capMicros: number): Promise<void> | undefined;
   /** A count that changes whenever the sketch does something (prints, reads input, makes a call that takes time). */
   activity(): number;
   log(category: string, level: number, message: string): void;

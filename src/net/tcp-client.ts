@@ -1,4 +1,5 @@
 import { LogLevel } from '../sim/log-format';
+import { andThen, promised } from '../sim/now-or-later';
 import type { NetContext } from './context';
 import type { VirtualNetwork } from './network';
 import type { VirtualSocket } from './socket';
@@ -64,39 +65,37 @@ export class TCPClient {
    * that polls an empty socket again without doing anything else in between is moved on to the next
    * network event, at most 1 ms at a time, so its millis()-based timeouts still fire on time.
    */
-  async available(): Promise<number> {
-    if (this.quietSince === this.ctx.activity()) await this.ctx.waitForEvent(COST.available, POLL_WAIT_CAP_MICROS);
-    else await this.ctx.spendPolling(COST.available);
-    const n = this.fill();
-    this.quietSince = n === 0 && this.socket !== undefined ? this.ctx.activity() : undefined;
-    return n;
+  available(): Promise<number> {
+    return promised(() =>
+      andThen(this.quietSince === this.ctx.activity() ? this.ctx.waitForEvent(COST.available, POLL_WAIT_CAP_MICROS) : this.ctx.spendPolling(COST.available), () => {
+        const n = this.fill();
+        this.quietSince = n === 0 && this.socket !== undefined ? this.ctx.activity() : undefined;
+        return n;
+      }),
+    );
   }
 
   /** The next byte, or -1 when there is none. With a buffer: up to `size` bytes copied, or -1. */
-  async read(): Promise<number>;
-  async read(buf: Uint8Array, size: number): Promise<number>;
-  async read(buf?: Uint8Array, size?: number): Promise<number> {
-    await this.ctx.spend(COST.read);
-    if (this.bufferCount() === 0 && this.fill() === 0) return -1;
-    if (!buf) return this.buffer[this.offset++];
-    const n = Math.min(size ?? buf.length, this.bufferCount(), buf.length);
-    buf.set(this.buffer.subarray(this.offset, this.offset + n));
-    this.offset += n;
-    return n;
+  read(): Promise<number>;
+  read(buf: Uint8Array, size: number): Promise<number>;
+  read(buf?: Uint8Array, size?: number): Promise<number> {
+    return promised(() => andThen(this.ctx.spend(COST.read), () => this.readNow(buf, size)));
   }
 
-  async peek(): Promise<number> {
-    await this.ctx.spend(COST.read);
-    return this.bufferCount() > 0 || this.fill() > 0 ? this.buffer[this.offset] : -1;
+  peek(): Promise<number> {
+    return promised(() => andThen(this.ctx.spend(COST.read), () => (this.bufferCount() > 0 || this.fill() > 0 ? this.buffer[this.offset] : -1)));
   }
 
   /** `status() || bufferCount()`; when neither, tries `available()` and stops if it finds nothing. */
-  async connected(): Promise<boolean> {
-    await this.ctx.spendPolling(COST.connected);
-    if (this.status() || this.bufferCount() > 0) return true;
-    if (this.fill() > 0) return true;
-    this.discard();
-    return false;
+  connected(): Promise<boolean> {
+    return promised(() =>
+      andThen(this.ctx.spendPolling(COST.connected), () => {
+        if (this.status() || this.bufferCount() > 0) return true;
+        if (this.fill() > 0) return true;
+        this.discard();
+        return false;
+      }),
+    );
   }
 
   /** The socket handle is valid; on Gen3 this says nothing about the TCP state. */
@@ -114,6 +113,16 @@ export class TCPClient {
 
   remoteIP(): string {
     return this.remote;
+  }
+
+  /** The body of `read()`, once its time has passed. */
+  private readNow(buf: Uint8Array | undefined, size: number | undefined): number {
+    if (this.bufferCount() === 0 && this.fill() === 0) return -1;
+    if (!buf) return this.buffer[this.offset++];
+    const n = Math.min(size ?? buf.length, this.bufferCount(), buf.length);
+    buf.set(this.buffer.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return n;
   }
 
   private bufferCount(): number {

@@ -1,16 +1,16 @@
 /** `FileTransfer::Store` (`communication/inc/file_transfer.h:27-33` at v1.4.4). */
 export const FileTransferStore = { FIRMWARE: 0, SYSTEM: 1, APPLICATION: 128 } as const;
 
-/** Field layout of the packed 20-byte `FileTransfer::Descriptor` (`file_transfer.h:27-78`). */
+/** Field layout of the packed 20-byte `FileTransfer::Descriptor` (`file_transfer.h:27-78`); `bit` marks the field in a set of fields. */
 const FIELDS = {
-  size: { offset: 0, bits: 16 },
-  reserved2: { offset: 2, bits: 16 },
-  chunk_address: { offset: 4, bits: 32 },
-  chunk_size: { offset: 8, bits: 16 },
-  store: { offset: 10, bits: 8 },
-  reserved: { offset: 11, bits: 8 },
-  file_length: { offset: 12, bits: 32 },
-  file_address: { offset: 16, bits: 32 },
+  size: { offset: 0, bits: 16, bit: 1 << 0 },
+  reserved2: { offset: 2, bits: 16, bit: 1 << 1 },
+  chunk_address: { offset: 4, bits: 32, bit: 1 << 2 },
+  chunk_size: { offset: 8, bits: 16, bit: 1 << 3 },
+  store: { offset: 10, bits: 8, bit: 1 << 4 },
+  reserved: { offset: 11, bits: 8, bit: 1 << 5 },
+  file_length: { offset: 12, bits: 32, bit: 1 << 6 },
+  file_address: { offset: 16, bits: 32, bit: 1 << 7 },
 } as const;
 
 export type DescriptorField = keyof typeof FIELDS;
@@ -31,8 +31,9 @@ export type UninitialisedRead = (field: DescriptorField, value: number, reader: 
 export class Descriptor {
   readonly bytes = new Uint8Array(DESCRIPTOR_SIZE);
   private readonly view = new DataView(this.bytes.buffer);
-  private readonly written = new Set<DescriptorField>();
-  private readonly reported = new Set<DescriptorField>();
+  /** The fields written so far, and those whose read before any write was reported: sets of `bit`s. */
+  private written = 0;
+  private reported = 0;
 
   constructor(
     uninitialised: UninitialisedValue,
@@ -46,17 +47,17 @@ export class Descriptor {
 
   /** Read a field as `reader` (a function name), reporting the first read of an unwritten field. */
   read(field: DescriptorField, reader: string): number {
-    const { offset, bits } = FIELDS[field];
+    const { offset, bits, bit } = FIELDS[field];
     const value = bits === 32 ? this.view.getUint32(offset, true) : bits === 16 ? this.view.getUint16(offset, true) : this.view.getUint8(offset);
-    if (!this.written.has(field) && !this.reported.has(field)) {
-      this.reported.add(field);
+    if (((this.written | this.reported) & bit) === 0) {
+      this.reported |= bit;
       this.onUninitialisedRead(field, value, reader);
     }
     return value;
   }
 
   write(field: DescriptorField, value: number): void {
-    this.written.add(field);
+    this.written |= FIELDS[field].bit;
     this.store32(field, value);
   }
 
@@ -75,13 +76,13 @@ export class Descriptor {
       for (let i = offset; i < offset + width && !changed; i++) changed = bytes[i] !== this.bytes[i];
       if (changed) {
         for (let i = offset; i < offset + width; i++) this.bytes[i] = bytes[i];
-        this.written.add(name);
+        this.written |= FIELDS[name].bit;
       }
     }
   }
 
   isWritten(field: DescriptorField): boolean {
-    return this.written.has(field);
+    return (this.written & FIELDS[field].bit) !== 0;
   }
 
   get size(): number {

@@ -1,6 +1,7 @@
 import type { EventBus } from '../sim/events';
 import { LogLevel } from '../sim/log-format';
 import { bytes, count, formatMessage, hex } from '../sim/messages';
+import { andThen, type NowOrLater } from '../sim/now-or-later';
 import { BoronMap, decodeQspiAddress } from '../hal/boron-flash';
 import { applySlot, explainSlot } from './bootloader';
 import { FlashDevice, SlotVerify, type DctModuleSlots } from './dct-slots';
@@ -41,7 +42,8 @@ export interface OtaHalHost {
   readonly slots: DctModuleSlots;
   readonly profile: DeviceOsProfile;
   readonly events: EventBus;
-  spend(micros: number): Promise<void>;
+  /** Take virtual time: undefined when it was taken at once, else a promise that resolves once it has passed. */
+  spend(micros: number): Promise<void> | undefined;
   log(category: string, level: number, message: string): void;
   /** Explain a cause in plain words; a later report with the same `key` replaces the earlier one. */
   diagnose(code: string, message: string, key?: string): void;
@@ -175,8 +177,8 @@ export class OtaHal {
     );
   }
 
-  /** `HAL_FLASH_Update`: program `data` at a raw external-flash address; no range check at any layer. */
-  async update(address: number, data: Uint8Array): Promise<number> {
+  /** `HAL_FLASH_Update`: program `data` at a raw external-flash address; no range check at any layer. 0 once its time has passed. */
+  update(address: number, data: Uint8Array): NowOrLater<number> {
     const { chipAddress, wrapped } = decodeQspiAddress(address);
     const external = this.host.chips.external;
     const outcome = this.options.gen2UnalignedWriteBug ? updateGen2Unaligned(external, chipAddress, data, this.options.stackByte?.() ?? 0) : updateGen3(external, chipAddress, data);
@@ -184,8 +186,7 @@ export class OtaHal {
     this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: data.length, overData, mismatched });
     this.noteWrite(address, chipAddress, data.length, overData, mismatched, wrapped);
     if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, data.length, outcome);
-    await this.host.spend(outcome.costMicros);
-    return 0;
+    return andThen(this.host.spend(outcome.costMicros), () => 0);
   }
 
   /** A new Finish starts: the last validation belongs to an earlier call. */

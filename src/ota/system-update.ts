@@ -1,5 +1,6 @@
 import { LogLevel } from '../sim/log-format';
 import { formatMessage } from '../sim/messages';
+import { andThen, type NowOrLater } from '../sim/now-or-later';
 import { Descriptor, FileTransferStore } from './descriptor';
 import { OtaHal, SystemError, type OtaHalHost, type OtaHalOptions } from './ota-hal';
 import type { ModuleCheck } from './validation';
@@ -83,7 +84,8 @@ export class SystemUpdate {
     return this.api === '3.x' ? this.prepare3x(file, flags) : this.prepare1x(file, flags);
   }
 
-  async save(file: Descriptor, chunk: Uint8Array): Promise<number> {
+  /** Save a chunk: its result now when the flash took its time at once, else a promise of it. */
+  save(file: Descriptor, chunk: Uint8Array): NowOrLater<number> {
     return this.api === '3.x' ? this.save3x(file, chunk) : this.save1x(file, chunk);
   }
 
@@ -117,7 +119,7 @@ export class SystemUpdate {
   }
 
   /** `chunk_address` is an absolute external-flash address; nothing is range-checked. */
-  private async save1x(file: Descriptor, chunk: Uint8Array): Promise<number> {
+  private save1x(file: Descriptor, chunk: Uint8Array): NowOrLater<number> {
     this.host.touchUpdateTimeout();
     this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress, file);
     if (file.read('store', SAVE) !== FIRMWARE) return -1;
@@ -199,19 +201,20 @@ export class SystemUpdate {
   }
 
   /** The offset is `chunk_address − file_address`, written from the start of the OTA region. */
-  private async save3x(file: Descriptor, chunk: Uint8Array): Promise<number> {
+  private save3x(file: Descriptor, chunk: Uint8Array): NowOrLater<number> {
     if (!this.flags.flashUpdateActive) {
       this.host.diagnose('save-without-prepare', 'Failed to save the chunk: no update is in progress (Prepare was not called, or the update ended), so Spark_Save_Firmware_Chunk returned -210 (INVALID_STATE) and wrote nothing.');
       return SystemError.INVALID_STATE;
     }
     const offset = (file.read('chunk_address', SAVE) - file.read('file_address', SAVE)) >>> 0;
-    const res = await this.saveAt(this.otaStart + offset, file, chunk);
-    // The events carry the system's own descriptor, updated to this chunk (`firmware_update.cpp:259-261` at v3.3.1).
-    const own = this.updateDescriptor!;
-    own.write('chunk_address', own.read('file_address', SAVE) + offset);
-    own.write('chunk_size', file.read('chunk_size', SAVE));
-    this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress, own);
-    return res;
+    return andThen(this.saveAt(this.otaStart + offset, file, chunk), (res) => {
+      // The events carry the system's own descriptor, updated to this chunk (`firmware_update.cpp:259-261` at v3.3.1).
+      const own = this.updateDescriptor!;
+      own.write('chunk_address', own.read('file_address', SAVE) + offset);
+      own.write('chunk_size', file.read('chunk_size', SAVE));
+      this.host.systemEvent('firmware_update', FirmwareUpdateEvent.progress, own);
+      return res;
+    });
   }
 
   private async finish3x(flags: number, result: FinishResultArgument): Promise<number> {
@@ -285,11 +288,12 @@ export class SystemUpdate {
     this.host.diagnose('updates-disabled', `Failed to prepare the update: updates are disabled (System.disableUpdates()), so Spark_Prepare_For_Firmware_Update returned ${result} and erased nothing. Call System.enableUpdates() first.`);
   }
 
-  private async saveAt(address: number, file: Descriptor, chunk: Uint8Array): Promise<number> {
+  private saveAt(address: number, file: Descriptor, chunk: Uint8Array): NowOrLater<number> {
     const size = file.read('chunk_size', SAVE);
-    const res = await this.hal.update(address, this.chunkBytes(chunk, size));
-    this.host.events.emit('ota:chunk', { address, length: size, result: res });
-    return res;
+    return andThen(this.hal.update(address, this.chunkBytes(chunk, size)), (res) => {
+      this.host.events.emit('ota:chunk', { address, length: size, result: res });
+      return res;
+    });
   }
 
   /** The bytes Save programs: `chunk_size` of them from the buffer, even past its end as C would read. */

@@ -58,6 +58,8 @@ export class EventBus {
   private readonly ring: number = 0;
   private ringStart = 0;
   private readonly emitter = new EventEmitter();
+  /** Listeners per event name, counted here: an unheard event is known without asking the emitter. */
+  private readonly heard = new Map<DeviceEventName, number>();
 
   constructor(
     private readonly now: () => number,
@@ -77,12 +79,12 @@ export class EventBus {
 
   /** Whether an event of `type` could be kept or heard now: a hot path may skip building one that would not. */
   wants(type: DeviceEventName): boolean {
-    return this.level === 'all' || this.level === 'ring' || (this.level === 'ota' && !PER_CHUNK.has(type)) || this.emitter.listenerCount(type) > 0;
+    return this.level === 'all' || this.level === 'ring' || (this.level === 'ota' && !PER_CHUNK.has(type)) || this.heard.has(type);
   }
 
   emit<K extends DeviceEventName>(type: K, payload: DeviceEventMap[K]): void {
     const keep = this.keeps(type, payload);
-    const heard = this.emitter.listenerCount(type) > 0;
+    const heard = this.heard.has(type);
     if (!keep && !heard) return;
     const stamped = { type, atMicros: this.now(), ...payload } as unknown as TraceEntry;
     if (keep) this.keep(stamped);
@@ -91,8 +93,16 @@ export class EventBus {
 
   on<K extends DeviceEventName>(type: K, listener: (event: Stamped<DeviceEventMap[K]>) => void): () => void {
     this.emitter.on(type, listener);
+    this.heard.set(type, this.emitter.listenerCount(type));
+    let subscribed = true;
     return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      // Removes every registration of this listener for the event, as eventemitter3 does.
       this.emitter.off(type, listener);
+      const left = this.emitter.listenerCount(type);
+      if (left === 0) this.heard.delete(type);
+      else this.heard.set(type, left);
     };
   }
 
