@@ -3,6 +3,7 @@ import { formatLogLine, formatLogMessage, levelName, LogLevel } from '../sim/log
 import type { PrintfArg } from '../sim/printf';
 import type { Cpu } from './cpu';
 import type { SerialPort } from './serial';
+import { TextStore } from './text-store';
 
 /** One log call as the device made it, whether or not a handler printed it. */
 export interface LogRecord {
@@ -12,6 +13,50 @@ export interface LogRecord {
   message: string;
   /** The line a `StreamLogHandler` prints for it, without the CR LF. */
   line: string;
+}
+
+/**
+ * Every log call of a device, kept compactly: per call its time, category and level as numbers and
+ * its message's characters in one store. `records` gives them as `LogRecord`s, made when asked for.
+ */
+export class LogBook {
+  private readonly millis: number[] = [];
+  private readonly categories: number[] = [];
+  private readonly levels: number[] = [];
+  /** Where each message ends in `text` (it starts where the one before ended). */
+  private readonly ends: number[] = [];
+  private readonly text = new TextStore();
+  private readonly categoryNames: string[] = [];
+  private readonly categoryIndex = new Map<string, number>();
+  private readonly made: LogRecord[] = [];
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  add(millis: number, category: string, level: number, message: string): void {
+    let index = this.categoryIndex.get(category);
+    if (index === undefined) {
+      index = this.categoryNames.push(category) - 1;
+      this.categoryIndex.set(category, index);
+    }
+    this.millis.push(millis);
+    this.categories.push(index);
+    this.levels.push(level);
+    this.text.append(message);
+    this.ends.push(this.text.length);
+  }
+
+  /** The records so far, in order; the same array each time, grown by what was logged since. */
+  get records(): readonly LogRecord[] {
+    for (let i = this.made.length; i < this.ends.length; i++) {
+      const category = this.categoryNames[this.categories[i]];
+      const message = this.text.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
+      const line = formatLogLine(this.millis[i], category, this.levels[i], message);
+      this.made.push({ millis: this.millis[i], category, level: levelName(this.levels[i]), message, line: line.slice(0, -2) });
+    }
+    return this.made;
+  }
 }
 
 export interface LogFilter {
@@ -35,7 +80,7 @@ export class LogManager {
     private readonly cpu: Cpu,
     private readonly serial: SerialPort,
     private readonly events: EventBus,
-    readonly records: LogRecord[],
+    readonly book: LogBook,
   ) {}
 
   addSerialHandler(level: number, filters: LogFilter[]): void {
@@ -48,13 +93,15 @@ export class LogManager {
 
   log(category: string, level: number, message: string): void {
     const millis = Math.floor(this.cpu.sinceBootMicros / 1000) >>> 0;
-    const text = formatLogLine(millis, category, level, message);
-    const record = { millis, category, level: levelName(level), message, line: text.slice(0, -2) };
-    this.records.push(record);
+    this.book.add(millis, category, level, message);
     this.cpu.activity++;
     this.cpu.charge(LOG_CALL_MICROS);
-    this.events.emit('log', { category, level: record.level, message, line: record.line });
-    if (this.handlers.some((h) => level >= thresholdFor(h, category))) this.serial.emit(text);
+    const printed = this.handlers.some((h) => level >= thresholdFor(h, category));
+    const heard = this.events.wants('log');
+    if (!printed && !heard) return;
+    const text = formatLogLine(millis, category, level, message);
+    if (heard) this.events.emit('log', { category, level: levelName(level), message, line: text.slice(0, -2) });
+    if (printed) this.serial.emit(text);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Cpu } from './cpu';
 import type { EventBus } from '../sim/events';
 import { sprintf, type PrintfArg } from '../sim/printf';
+import { TextStore } from './text-store';
 
 /**
  * USB CDC output costs about 11 µs a byte on a Boron: calibrated so that the forum thread's
@@ -13,11 +14,8 @@ const SERIAL_POLL_MICROS = 1;
 
 /** The host's end of the USB serial port: what the device printed, and what a person types. */
 export class SerialPort {
-  /** What was printed, kept as the pieces it came in (joining on every print would cost O(n²)). */
-  private parts: string[] = [];
-  private partStarts: number[] = [];
-  private printed = 0;
-  private joined?: string;
+  /** What was printed since power-on (or the last `clear()`), kept as bytes rather than as thousands of strings. */
+  private readonly printed = new TextStore();
   private input: number[] = [];
 
   constructor(
@@ -27,25 +25,17 @@ export class SerialPort {
 
   /** Everything the device printed since power-on, as text (bytes as Latin-1). */
   get output(): string {
-    if (this.joined === undefined) {
-      this.joined = this.parts.join('');
-      this.parts = this.joined.length > 0 ? [this.joined] : [];
-      this.partStarts = this.joined.length > 0 ? [0] : [];
-    }
-    return this.joined;
+    return this.printed.slice();
   }
 
   /** How many characters have been printed. */
   get length(): number {
-    return this.printed;
+    return this.printed.length;
   }
 
-  /** The text printed from character `position` on, without joining everything before it. */
+  /** The text printed from character `position` on. */
   textSince(position: number): string {
-    let i = this.parts.length;
-    while (i > 0 && this.partStarts[i - 1] > position) i--;
-    if (i === 0) return this.output.slice(position);
-    return this.parts[i - 1].slice(position - this.partStarts[i - 1]) + this.parts.slice(i).join('');
+    return this.printed.slice(position);
   }
 
   /** Type into the serial monitor: the bytes are readable by the sketch from now on. */
@@ -59,10 +49,7 @@ export class SerialPort {
   }
 
   clear(): void {
-    this.parts = [];
-    this.partStarts = [];
-    this.printed = 0;
-    this.joined = undefined;
+    this.printed.clear();
   }
 
   /** Device side: bytes typed and not yet read; an empty answer counts as a poll that found nothing. */
@@ -82,13 +69,10 @@ export class SerialPort {
   /** Device side: print text, charging the time the USB transfer takes. */
   emit(text: string): void {
     if (text.length === 0) return;
-    this.parts.push(text);
-    this.partStarts.push(this.printed);
-    this.printed += text.length;
-    this.joined = undefined;
+    this.printed.append(text);
     this.cpu.activity++;
     this.cpu.charge(text.length * SERIAL_MICROS_PER_BYTE);
-    this.events.emit('serial', { text });
+    if (this.events.wants('serial')) this.events.emit('serial', { text });
   }
 
   dropInput(): void {

@@ -21,7 +21,7 @@ import { BORON_DEFAULTS, RESET_REASON, TIMING, type VirtualBoronOptions } from '
 import { Cpu } from './cpu';
 import { DeviceOs } from './device-os';
 import { buildModule } from './images';
-import { LogManager, type LogRecord } from './logging';
+import { LogBook, LogManager, type LogRecord } from './logging';
 import { SerialPort } from './serial';
 import { DeviceServices } from './services';
 import { defineSketch } from './sketch';
@@ -46,8 +46,6 @@ export class VirtualBoron {
   readonly events: EventBus;
   readonly flash = new BoronFlash();
   readonly serial: SerialPort;
-  /** Every log call, whether or not a handler printed it. */
-  readonly logs: LogRecord[] = [];
   readonly server: VirtualHttpServer;
   /** The RGB LED as Prepare/Finish drive it. */
   readonly led = { controlled: false, color: 'cyan' };
@@ -87,7 +85,7 @@ export class VirtualBoron {
     this.backupRam = new BackupRam(this.random.fork('backup-ram'));
     this.cpu = new Cpu(this.clock, this.external);
     this.serial = new SerialPort(this.cpu, this.events);
-    this.logManager = new LogManager(this.cpu, this.serial, this.events, this.logs);
+    this.logManager = new LogManager(this.cpu, this.serial, this.events, new LogBook());
     this.boot = new BootChecks(this.flash, this.slots, this.events, this.diagnosticsLog, factory);
     const device = this;
     this.deviceOs = new DeviceOs({
@@ -140,6 +138,11 @@ export class VirtualBoron {
   /** The Device OS profile in force (it follows the installed system part after an OS update). */
   get profile(): DeviceOsProfile {
     return this.boot.profile;
+  }
+
+  /** Every log call, whether or not a handler printed it. */
+  get logs(): readonly LogRecord[] {
+    return this.logManager.book.records;
   }
 
   /** Plain-words explanations of what happened and why, in order. */
