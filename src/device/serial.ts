@@ -48,8 +48,12 @@ export class SerialPort {
     return this.parts[i - 1].slice(position - this.partStarts[i - 1]) + this.parts.slice(i).join('');
   }
 
+  /** Told of what the host does to the port (typing, clearing), so that a device can record it among its inputs. */
+  onHostInput?: (input: { kind: 'type'; text: string } | { kind: 'clear' }) => void;
+
   /** Type into the serial monitor: the bytes are readable by the sketch from now on. */
   type(text: string): void {
+    this.onHostInput?.({ kind: 'type', text });
     for (const ch of Buffer.from(text, 'latin1')) this.input.push(ch);
   }
 
@@ -59,6 +63,7 @@ export class SerialPort {
   }
 
   clear(): void {
+    this.onHostInput?.({ kind: 'clear' });
     this.parts = [];
     this.partStarts = [];
     this.printed = 0;
