@@ -77,6 +77,8 @@ export type FlashOperationHook = (operation: FlashOperation, control: FlashOpera
 export interface FlashImage {
   readonly chip: string;
   readonly sectors: ReadonlyMap<number, Uint8Array>;
+  /** Where each sector's erased tail starts, if known. */
+  readonly cleanFrom?: ReadonlyMap<number, number>;
 }
 
 /** What a hook asked for, read back by the chip once the hook has returned. */
@@ -106,7 +108,9 @@ export class NorFlash {
   operationHook?: FlashOperationHook;
   private sectors = new Map<number, Uint8Array>();
   /** Sectors this chip may write in place; any other written sector is shared with an image and copied before its first write. */
-  private readonly owned = new Set<number>();
+  private owned = new Set<number>();
+  /** For each written sector, the offset from which it holds only the erase value: a program there needs no merging. */
+  private cleanFrom = new Map<number, number>();
 
   constructor(
     readonly name: string,
@@ -139,6 +143,21 @@ export class NorFlash {
     this.copyOut(address, out);
     this.stats.bytesRead += length;
     return out;
+  }
+
+  /**
+   * [address, address + length) without a copy when it lies in one sector (a view, valid until the chip
+   * next writes that sector), else as `read` gives it. Counted as read.
+   */
+  readView(address: number, length: number): Uint8Array {
+    this.checkRange('read', address, length);
+    const { sectorSize } = this.geometry;
+    const index = Math.floor(address / sectorSize);
+    const offset = address - index * sectorSize;
+    const sector = this.sectors.get(index);
+    if (!sector || offset + length > sectorSize) return this.read(address, length);
+    this.stats.bytesRead += length;
+    return sector.subarray(offset, offset + length);
   }
 
   /** Calls `visit` with consecutive views of [address, address + length) without copying sectors. */
@@ -174,7 +193,11 @@ export class NorFlash {
       if (erasedTo >= start + sectorSize) {
         this.sectors.delete(i);
         this.owned.delete(i);
-      } else if (erasedTo > start && this.sectors.has(i)) this.sectorForWrite(i).fill(eraseValue, 0, erasedTo - start);
+        this.cleanFrom.delete(i);
+      } else if (erasedTo > start && this.sectors.has(i)) {
+        this.sectorForWrite(i).fill(eraseValue, 0, erasedTo - start);
+        this.cleanFrom.set(i, sectorSize);
+      }
     }
     const count = last - first + 1;
     this.stats.sectorErases += count;
@@ -237,7 +260,7 @@ export class NorFlash {
   /** This chip's contents now, sharing its sectors (each is copied before the chip next writes it). */
   image(): FlashImage {
     this.owned.clear();
-    return { chip: this.name, sectors: new Map(this.sectors) };
+    return { chip: this.name, sectors: new Map(this.sectors), cleanFrom: new Map(this.cleanFrom) };
   }
 
   /** The first address where the chip and `image` differ (unwritten sectors read as erased), or undefined when they hold the same bytes. */
@@ -253,10 +276,29 @@ export class NorFlash {
     return undefined;
   }
 
+  /**
+   * Give the sectors only this chip holds (written since its last image) back for other chips to reuse,
+   * and leave it empty (erased throughout). For tools that make many short-lived devices, such as the
+   * power-cut harness: a chip must not be used, nor views of it kept, after this.
+   */
+  release(): void {
+    const { sectorSize } = this.geometry;
+    let spare = SPARE_SECTORS.get(sectorSize);
+    if (!spare) SPARE_SECTORS.set(sectorSize, (spare = []));
+    for (const index of this.owned) {
+      if (spare.length >= MAX_SPARE_SECTORS) break;
+      spare.push(this.sectors.get(index)!);
+    }
+    this.sectors = new Map();
+    this.owned = new Set();
+    this.cleanFrom = new Map();
+  }
+
   /** Put the chip back to `image` (no stats, no hooks, no cost): its sectors stay shared until written. */
   restore(image: FlashImage): void {
     this.sectors = new Map(image.sectors);
-    this.owned.clear();
+    this.owned = new Set();
+    this.cleanFrom = new Map(image.cleanFrom ?? [...image.sectors.keys()].map((i) => [i, this.geometry.sectorSize]));
   }
 
   /** Modelled cost of reading `length` bytes (a CRC pass, a copy). */
@@ -277,6 +319,7 @@ export class NorFlash {
       const offset = abs - index * sectorSize;
       const n = Math.min(sectorSize - offset, data.length - pos);
       this.sectorForWrite(index).set(data.subarray(pos, pos + n), offset);
+      this.cleanFrom.set(index, Math.max(this.cleanFrom.get(index)!, offset + n));
       pos += n;
     }
   }
@@ -301,14 +344,21 @@ export class NorFlash {
       const offset = abs - index * sectorSize;
       const n = Math.min(sectorSize - offset, data.length - pos);
       const sector = this.sectorForWrite(index);
-      for (let i = 0; i < n; i++) {
-        const old = sector[offset + i];
-        const want = data[pos + i];
-        const merged = ones ? old & want : old | want;
-        if (old !== eraseValue) outcome.overData++;
-        if (merged !== want) outcome.mismatched++;
-        sector[offset + i] = merged;
+      const clean = this.cleanFrom.get(index)!;
+      if (offset >= clean) {
+        // Only the erase value there: the bytes land as they are.
+        sector.set(data.subarray(pos, pos + n), offset);
+      } else {
+        for (let i = 0; i < n; i++) {
+          const old = sector[offset + i];
+          const want = data[pos + i];
+          const merged = ones ? old & want : old | want;
+          if (old !== eraseValue) outcome.overData++;
+          if (merged !== want) outcome.mismatched++;
+          sector[offset + i] = merged;
+        }
       }
+      this.cleanFrom.set(index, Math.max(clean, offset + n));
       pos += n;
     }
   }
@@ -323,7 +373,11 @@ export class NorFlash {
   private sectorForWrite(index: number): Uint8Array {
     let sector = this.sectors.get(index);
     if (sector && this.owned.has(index)) return sector;
-    sector = sector ? sector.slice() : new Uint8Array(this.geometry.sectorSize).fill(this.geometry.eraseValue);
+    if (!sector) this.cleanFrom.set(index, 0);
+    const { sectorSize, eraseValue } = this.geometry;
+    const spare = SPARE_SECTORS.get(sectorSize)?.pop();
+    if (sector) sector = spare ? (spare.set(sector), spare) : sector.slice();
+    else sector = (spare ?? new Uint8Array(sectorSize)).fill(eraseValue);
     this.sectors.set(index, sector);
     this.owned.add(index);
     return sector;
@@ -359,3 +413,7 @@ export class NorFlash {
 
 /** Bytes of whole write units that [address, address + length) touches. */
 const unitSpan = (address: number, length: number, writeUnit: number): number => (Math.ceil((address + length) / writeUnit) - Math.floor(address / writeUnit)) * writeUnit;
+
+/** Sectors released by chips no longer in use, by size, for new writes to reuse: fewer buffers for the host to allocate and collect. */
+const SPARE_SECTORS = new Map<number, Uint8Array[]>();
+const MAX_SPARE_SECTORS = 1024;
