@@ -8,7 +8,7 @@
  */
 import { EmulatorError, VirtualBoron, type NetworkFault } from '../index';
 import { classify, runUntilBooted, runUntilOver, type Apps, type Outcome, type UpdateScenario } from './scenario';
-import { columns, count } from './report';
+import { appsLine, columns, count } from './report';
 
 /** `fin`: the server closes after the byte; `rst`: it resets after it; `drop`: the modem drops the socket 1 µs after the device read up to it. */
 export type LinkCutKind = 'fin' | 'rst' | 'drop';
@@ -122,13 +122,13 @@ async function cleanLinkRun(scenario: UpdateScenario): Promise<{ points: LinkCut
   await scenario.start(device);
   const hung = await runUntilOver(device, scenario);
   for (const stop of stops) stop();
-  if (hung || device.state !== 'running' || device.appName === old) {
-    throw new EmulatorError('SWEEP_NO_UPDATE', 'Failed to sweep "{name}": its clean run did not end in a new app (it ended {state}), so there is no update to cut. Check the scenario without the harness first.', {
+  if (hung || device.state !== 'running' || !(scenario.installed ? scenario.installed(device) : device.appName !== old)) {
+    throw new EmulatorError('SWEEP_NO_UPDATE', 'Failed to sweep "{name}": its clean run did not end with the update installed (it ended {state}), so there is no update to cut. Check the scenario without the harness first.', {
       name: scenario.name,
-      state: hung ? 'still running at its timeout' : `in state ${device.state}${device.appName ? ` running "${device.appName}"` : ''}`,
+      state: hung ? 'still going at its timeout' : device.state === 'running' ? `running "${device.appName}"` : `in state ${device.state}`,
     });
   }
-  return { points, apps: { old, new: device.appName }, deviceOs: scenario.device.deviceOs ?? device.profile.version };
+  return { points, apps: { old, new: device.appName, ...(scenario.installed ? { installed: scenario.installed } : {}) }, deviceOs: scenario.device.deviceOs ?? device.profile.version };
 }
 
 async function linkCut(scenario: UpdateScenario, apps: Apps, point: LinkCutPoint, kind: LinkCutKind, retry: boolean): Promise<LinkCutResult> {
@@ -188,7 +188,7 @@ const KIND_TEXT: Record<LinkCutKind, string> = { fin: 'server closes (FIN)', rst
 function linkCutTable(sweep: Omit<LinkCutSweep, 'table' | 'toJSON'>): string {
   const head = [
     `Link cuts in "${sweep.scenario}" (Device OS ${sweep.deviceOs}): ${count(sweep.points.length, 'TCP read boundary').replace(/boundarys$/, 'boundaries')}, ${count(sweep.cuts.length, 'cut')}; ${count(sweep.corruptBoots, 'corrupt boot')}.`,
-    `The old app is "${sweep.apps.old}", the new one "${sweep.apps.new}".`,
+    appsLine(sweep.apps),
   ];
   const rows = sweep.rows.map((r) => {
     const p = sweep.points[r.firstPoint];

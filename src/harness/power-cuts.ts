@@ -4,6 +4,7 @@
  * again and see what it ends in. The method is mcuboot's simulator's (count the operations of a clean
  * upgrade, then fail at each in turn); the torn writes are in the spirit of Zephyr's flash simulator.
  */
+import { createHash } from 'node:crypto';
 import { EmulatorError, VirtualBoron, type DeviceSnapshot, type NorFlash } from '../index';
 import { hex } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
@@ -55,6 +56,8 @@ export interface CutResult {
   retry?: Outcome;
   /** The codes of the diagnostics the device gave from power-on: its own account of what it found. */
   diagnostics: string[];
+  /** With `digest`: SHA-256 of both chips and the DCT slots once the device came up (before any retry). */
+  flash?: string;
   recipe: CutRecipe;
 }
 
@@ -91,6 +94,8 @@ export interface PowerCutOptions {
   bootTimeoutMs?: number;
   /** Also run seeded chains of `cuts` random cuts, `runs` times. */
   chain?: { runs: number; cuts: number };
+  /** Record a digest of the flash each cut left (`CutResult.flash`), to compare strategies. */
+  digest?: boolean;
 }
 
 export interface PowerCutSweep {
@@ -147,8 +152,8 @@ export async function sweepPowerCuts(scenario: UpdateScenario, options: PowerCut
       if (mode === 'torn' && op.kind === 'dct-write') continue;
       const tornBytes = mode === 'torn' ? tornAmount(op, seed) : undefined;
       const recipe: CutRecipe = { scenario: scenario.name, seed, op: op.index, mode, ...(tornBytes === undefined ? {} : { tornBytes }), offMs };
-      const device = strategy === 'snapshot' ? await cutFromSnapshot(op, recipe) : await cutByReplay(scenario, recipe);
-      cuts.push(await outcomeOf(device, scenario, clean.apps, op, recipe, options));
+      const cut = strategy === 'snapshot' ? await cutFromSnapshot(op, recipe) : await cutByReplay(scenario, recipe);
+      cuts.push(await outcomeOf(cut, scenario, clean.apps, op, recipe, options));
     }
   }
   const chains: ChainResult[] = [];
@@ -160,7 +165,7 @@ export async function sweepPowerCuts(scenario: UpdateScenario, options: PowerCut
 
 /** One cut again, by replay from power-on: the device after the cut and its power-on, to look at. */
 export async function replayPowerCut(scenario: UpdateScenario, recipe: CutRecipe, options: Pick<PowerCutOptions, 'bootTimeoutMs' | 'settleMs'> = {}): Promise<VirtualBoron> {
-  const device = await cutByReplay(scenario, recipe);
+  const { device } = await cutByReplay(scenario, recipe);
   await runUntilBooted(device, options.bootTimeoutMs ?? 60_000, options.settleMs ?? 0);
   return device;
 }
@@ -176,16 +181,15 @@ async function cleanRun(scenario: UpdateScenario, snapshots: boolean): Promise<C
   await scenario.start(device);
   const hung = await runUntilOver(device, scenario);
   unwatch(device);
-  // The device must have come up with another app for there to be an update to break.
-  if (hung || device.state !== 'running' || device.appName === firstApp) {
-    throw new EmulatorError('SWEEP_NO_UPDATE', 'Failed to sweep "{name}": its clean run did not end in a new app (it ended {state}{app} after {ms} ms of virtual time), so there is no update to cut. Check the scenario without the harness first.', {
+  // The device must have come up with the update in for there to be an update to break.
+  if (hung || device.state !== 'running' || !(scenario.installed ? scenario.installed(device) : device.appName !== firstApp)) {
+    throw new EmulatorError('SWEEP_NO_UPDATE', 'Failed to sweep "{name}": its clean run did not end with the update installed (it ended {state} after {ms} ms of virtual time), so there is no update to cut. Check the scenario without the harness first.', {
       name: scenario.name,
-      state: hung ? 'still running at its timeout' : `in state ${device.state}`,
-      app: device.appName ? ` running "${device.appName}"` : '',
+      state: hung ? 'still going at its timeout' : device.state === 'running' ? `running "${device.appName}"` : `in state ${device.state}`,
       ms: device.millis,
     });
   }
-  return { operations, apps: { old: firstApp, new: device.appName }, deviceOs: scenario.device.deviceOs ?? device.profile.version };
+  return { operations, apps: { old: firstApp, new: device.appName, ...(scenario.installed ? { installed: scenario.installed } : {}) }, deviceOs: scenario.device.deviceOs ?? device.profile.version };
 }
 
 /** The app the device boots at power-on (the old one). */
@@ -262,7 +266,7 @@ function tornAmount(op: Recorded, seed: number | string): number {
 }
 
 /** The device as the cut leaves it, restored from the snapshot before the operation; the operation done as the mode says; powered on again. */
-async function cutFromSnapshot(op: Recorded, recipe: CutRecipe): Promise<VirtualBoron> {
+async function cutFromSnapshot(op: Recorded, recipe: CutRecipe): Promise<PoweredOn> {
   const device = VirtualBoron.restore(op.snapshot!, { as: 'power-cut' });
   if (recipe.mode !== 'before') {
     const cut = new PowerCut(op.index);
@@ -281,12 +285,18 @@ async function cutFromSnapshot(op: Recorded, recipe: CutRecipe): Promise<Virtual
       }
     }
   }
-  await powerBackOn(device, op.atMicros + recipe.offMs * 1000);
-  return device;
+  const diagnosticsFrom = await powerBackOn(device, op.atMicros + recipe.offMs * 1000);
+  return { device, diagnosticsFrom };
+}
+
+/** A device the harness powered on again after a cut, and where its diagnostics of that boot start. */
+interface PoweredOn {
+  device: VirtualBoron;
+  diagnosticsFrom: number;
 }
 
 /** The device cut by its flash hook at the recipe's operation as it runs the scenario from power-on; powered on again. */
-async function cutByReplay(scenario: UpdateScenario, recipe: CutRecipe): Promise<VirtualBoron> {
+async function cutByReplay(scenario: UpdateScenario, recipe: CutRecipe): Promise<PoweredOn> {
   const device = new VirtualBoron(scenario.device).powerOn();
   const cut = new PowerCut(recipe.op);
   const armed = armCut(device, recipe.op, recipe.mode, () => recipe.tornBytes ?? 0, cut);
@@ -305,8 +315,8 @@ async function cutByReplay(scenario: UpdateScenario, recipe: CutRecipe): Promise
       count: armed.count,
     });
   }
-  await powerBackOn(device, armed.at + recipe.offMs * 1000);
-  return device;
+  const diagnosticsFrom = await powerBackOn(device, armed.at + recipe.offMs * 1000);
+  return { device, diagnosticsFrom };
 }
 
 interface ArmedCut {
@@ -348,8 +358,7 @@ function armCut(device: VirtualBoron, target: number, mode: CutMode, tear: (leng
 }
 
 /** How the device came up after the cut, and (with `retry`) how a new attempt went. */
-async function outcomeOf(device: VirtualBoron, scenario: UpdateScenario, apps: Apps, op: CutOperation, recipe: CutRecipe, options: PowerCutOptions): Promise<CutResult> {
-  const diagnosticsFrom = device.diagnostics.length;
+async function outcomeOf({ device, diagnosticsFrom }: PoweredOn, scenario: UpdateScenario, apps: Apps, op: CutOperation, recipe: CutRecipe, options: PowerCutOptions): Promise<CutResult> {
   const hung = await runUntilBooted(device, options.bootTimeoutMs ?? 60_000, options.settleMs ?? 0);
   const outcome = classify(device, apps, hung);
   const diagnostics = device.diagnostics.slice(diagnosticsFrom).map((d) => d.code);
@@ -361,6 +370,7 @@ async function outcomeOf(device: VirtualBoron, scenario: UpdateScenario, apps: A
     ...(device.state === 'running' ? { app: device.appName } : {}),
     ...(recipe.tornBytes === undefined ? {} : { tornBytes: recipe.tornBytes }),
     diagnostics,
+    ...(options.digest ? { flash: flashDigest(device) } : {}),
     recipe,
   };
   if (options.retry && outcome === 'old-app') result.retry = await retried(device, scenario, apps);
@@ -445,4 +455,19 @@ async function chainRun(scenario: UpdateScenario, clean: Clean, run: number, opt
   const result: ChainResult = { run, cuts, outcome, recipe: { scenario: scenario.name, seed, run, offMs } };
   if (options.retry && outcome === 'old-app') result.retry = await retried(device, scenario, clean.apps);
   return result;
+}
+
+/** SHA-256 of what both chips hold (each written sector that is not all erased, by address) and the DCT slots. */
+export function flashDigest(device: VirtualBoron): string {
+  const hash = createHash('sha256');
+  for (const chip of [device.flash.internal, device.flash.external]) {
+    const { sectors } = chip.image();
+    const erased = chip.geometry.eraseValue;
+    for (const index of [...sectors.keys()].sort((a, b) => a - b)) {
+      const bytes = sectors.get(index)!;
+      if (bytes.every((b) => b === erased)) continue;
+      hash.update(`${chip.name}@${index * chip.geometry.sectorSize}:`).update(bytes);
+    }
+  }
+  return hash.update('dct:').update(device.dct.bytes).digest('hex');
 }

@@ -68,7 +68,7 @@ export const WINDOW_TEXT: Record<CutWindow, string> = {
 export function powerCutTable(sweep: SweepFacts): string {
   const header = [
     `Power cuts in "${sweep.scenario}" (Device OS ${sweep.deviceOs}): ${count(sweep.operations.length, 'flash operation')}, ${count(sweep.cuts.length, 'cut')} (${sweep.modes.join(', ')}; ${sweep.strategy}).`,
-    `The old app is "${sweep.apps.old}", the new one "${sweep.apps.new}".`,
+    appsLine(sweep.apps),
   ];
   const rows = sweep.rows.map((r) => [
     r.mode,
@@ -115,6 +115,12 @@ function runsOf(cuts: readonly CutResult[]): { mode: CutMode; outcome: Outcome; 
   }
   return out;
 }
+
+/** Which apps the outcomes name. */
+export const appsLine = (apps: Apps): string =>
+  apps.installed
+    ? `The app is "${apps.old}"${apps.new === apps.old ? '' : `, then "${apps.new}"`}; new-app means the update is in (the scenario's test), old-app that it is not.`
+    : `The old app is "${apps.old}", the new one "${apps.new}".`;
 
 export const recipeText = (r: CutRecipe): string => `seed ${String(r.seed)}, op #${r.op} ${r.mode}${r.tornBytes === undefined ? '' : ` (${r.tornBytes} bytes)`}`;
 

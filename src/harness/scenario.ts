@@ -22,10 +22,16 @@ export interface UpdateScenario {
   over?: string | RegExp | ((device: VirtualBoron) => boolean);
   /** Virtual time a run may take before it counts as a hang. Default 30 minutes. */
   timeoutMs?: number;
+  /**
+   * Whether the update is in, for an update that is not an app (a bootloader, a system part): then
+   * `new-app` means the device runs with the update installed, and `old-app` that it runs the old app
+   * without it. Default: the device runs another app than it started with.
+   */
+  installed?: (device: VirtualBoron) => boolean;
 }
 
 /**
- * What a device ends in after a cut: the new app or the old one running, safe mode, DFU mode, a
+ * What a device ends in after a cut: the new app (the update installed) or the old one running, safe mode, DFU mode, a
  * bootloader that starts nothing, a crashed sketch, a run that never settles — or an app that is
  * neither the old nor the new (a compat app taking precedence, say).
  */
@@ -35,10 +41,12 @@ export const OUTCOMES: readonly Outcome[] = ['new-app', 'old-app', 'other-app', 
 
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
-/** The apps a clean run shows: the one that started the update and the one it installed. */
+/** The apps a clean run shows: the one that started the update and the one it installed (the same one when the update is not an app). */
 export interface Apps {
   old: string;
   new: string;
+  /** The scenario's own test of whether the update is in. */
+  installed?: (device: VirtualBoron) => boolean;
 }
 
 /** States in which a device will not go on by itself. */
@@ -57,7 +65,8 @@ export function classify(device: VirtualBoron, apps: Apps, hung: boolean): Outco
       return 'crash';
     case 'running':
       if (hung) return 'hang';
-      return device.appName === apps.new ? 'new-app' : device.appName === apps.old ? 'old-app' : 'other-app';
+      if (apps.installed ? apps.installed(device) : device.appName === apps.new) return 'new-app';
+      return device.appName === apps.old ? 'old-app' : 'other-app';
     default:
       return 'hang';
   }
@@ -123,10 +132,15 @@ function printedSince(device: VirtualBoron, over: UpdateScenario['over']): () =>
   };
 }
 
-/** Power the device off if it is on, keep it off until `at` (virtual µs), and power it on. */
-export async function powerBackOn(device: VirtualBoron, at: number): Promise<void> {
+/**
+ * Power the device off if it is on, keep it off until `at` (virtual µs), and power it on. Returns how
+ * many diagnostics it had before the power came back: the ones after are its account of the boot.
+ */
+export async function powerBackOn(device: VirtualBoron, at: number): Promise<number> {
   if (device.state !== 'off') device.powerOff();
   const wait = at - device.nowMicros;
   if (wait > 0) await device.runFor(wait / 1000);
+  const before = device.diagnostics.length;
   device.powerOn();
+  return before;
 }
