@@ -10,7 +10,8 @@ export type DeviceState = 'off' | 'booting' | 'running' | 'safe-mode' | 'dfu' | 
 
 /**
  * What a test did to a device, in order: what a replay does again. A run keeps where it stopped —
- * at its deadline, or at the nth time its condition was checked — so the replay stops there too.
+ * at its deadline, or at the check of its condition that first held (`checks`: the how-manieth) — so
+ * the replay stops there too.
  */
 export type DeviceInput =
   | { kind: 'power-on' | 'power-off' | 'reset' | 'clear-serial' }

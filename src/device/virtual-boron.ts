@@ -228,7 +228,7 @@ export class VirtualBoron {
           break;
         case 'run': {
           let checks = 0;
-          const until = input.ended === 'condition' ? () => ++checks === input.checks : undefined;
+          const until = input.ended === 'condition' ? () => ++checks >= input.checks : undefined;
           await device.runCpu(input.stopAt, until).catch((error: unknown) => {
             if (input.ended !== 'error') throw error;
           });
@@ -383,11 +383,20 @@ export class VirtualBoron {
     if (this.cpu.running) return this.cpu.runUntil(stopAt, until);
     const input = { kind: 'run' as const, stopAt, ended: 'error' as 'condition' | 'deadline' | 'error', checks: 0 };
     this.inputs.push(input);
+    // Where the condition first held, by how many times it had been checked: a replay stops at the same check.
     let checks = 0;
-    const counted = until && (() => (checks++, until()));
+    let firstTrue = 0;
+    const counted =
+      until &&
+      (() => {
+        checks++;
+        const met = until();
+        if (met && firstTrue === 0) firstTrue = checks;
+        return met;
+      });
     try {
       input.ended = await this.cpu.runUntil(stopAt, counted);
-      if (input.ended === 'condition') input.checks = checks;
+      if (input.ended === 'condition') input.checks = firstTrue;
     } catch (error) {
       input.ended = 'error';
       throw error;
