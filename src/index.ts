@@ -2,7 +2,7 @@
  * virtual-boron: a deterministic emulator of a Particle Boron for testing application-level OTA
  * routines. This is the public API; examples, tests and the CLI use nothing else.
  */
-export { VirtualBoron, type VirtualBoronOptions, type InstalledModule, type DeviceState } from './device/virtual-boron';
+export { VirtualBoron, type VirtualBoronOptions, type InstalledModule, type DeviceState, type DeviceSnapshot, type DeviceInput } from './device/virtual-boron';
 export { BORON_DEFAULTS } from './device/config';
 export { defineSketch, type Sketch, type SketchApi, type SketchHost, type SketchInstance, type SketchOptions, type SystemMode } from './device/sketch';
 export { compileSketch, SketchCompileError, type CompileSketchOptions, type CompileDiagnostic } from './cpp/compile-sketch';
@@ -19,7 +19,8 @@ export { SystemError } from './ota/ota-hal';
 export { FileTransferStore, Descriptor } from './ota/descriptor';
 export { DEVICE_OS_VERSIONS, PROFILES, type DeviceOsVersion, type DeviceOsProfile } from './ota/profiles';
 export { BoronMap } from './hal/boron-flash';
-export { NorFlash, type NorFlashGeometry, type NorFlashTiming, type NorFlashStats, type FlashOperation } from './hal/nor-flash';
+export { NorFlash, type NorFlashGeometry, type NorFlashTiming, type NorFlashStats, type FlashOperation, type FlashOperationControl, type FlashOperationHook, type FlashImage } from './hal/nor-flash';
+export type { DctModuleSlots, DctOperation, DctOperationControl, DctOperationHook, ModuleSlot } from './ota/dct-slots';
 export { recordedLink, parametricLink, idealLink, type LinkModel, type RecordedSchedule, type ParametricLinkOptions } from './net/link';
 export { LINK_PROFILES, FORUM_SCHEDULE, type LinkProfileName } from './net/link-profiles';
 export { recordSchedule } from './net/record';

@@ -42,6 +42,13 @@ interface CutCopy {
   retried: boolean;
 }
 
+/** What `BootChecks.save()` keeps. */
+export interface BootChecksState {
+  readonly profile: DeviceOsProfile;
+  readonly cuts: ReadonlyMap<number, CutCopy>;
+  readonly installs: ReadonlyMap<number, string>;
+}
+
 /** A user region as the boot check found it. */
 interface UserRegionCheck {
   bounds: ModuleBounds;
@@ -82,6 +89,19 @@ export class BootChecks {
         this.installs.set(e.destination, 'Spark_Finish_Firmware_Update flashed that bootloader in place before this boot');
       }
     });
+  }
+
+  /** What a snapshot keeps: the profile in force and the emulator's own record of interrupted copies and new installs. */
+  save(): BootChecksState {
+    return { profile: this.profile, cuts: new Map(this.cuts), installs: new Map(this.installs) };
+  }
+
+  load(state: BootChecksState): void {
+    this.profile = state.profile;
+    this.cuts.clear();
+    for (const [k, v] of state.cuts) this.cuts.set(k, v);
+    this.installs.clear();
+    for (const [k, v] of state.installs) this.installs.set(k, v);
   }
 
   /** The profile of the system part now in flash, when one ships it. */
@@ -128,11 +148,12 @@ export class BootChecks {
       });
       const { code, message } = explainSlot(outcome, 'boot');
       this.diagnostics.report(code, message);
-      await spend(outcome.costMicros);
       if (cut) {
         this.cuts.set(slot.destinationAddress, { what: 'slot', slot: slot.index, destination: slot.destinationAddress, copied: cut.copied, total: cut.total, retried: outcome.slotKept ?? false });
+        // The emulator charges flash time after the call, so a cut stops the clock where the copy began, as every cut does.
         throw cut.error;
       }
+      await spend(outcome.costMicros);
       if (outcome.applied) {
         this.cuts.delete(slot.destinationAddress);
         this.installs.set(slot.destinationAddress, `the bootloader installed that ${moduleFunctionName(slot.moduleFunction)} from DCT slot ${slot.index} at this boot`);

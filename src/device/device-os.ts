@@ -126,6 +126,11 @@ export class DeviceOs {
     for (const alarm of [this.updateWatchdog, this.systemThread, this.shutdownTimeout, this.cloudConnect]) alarm.cancel();
   }
 
+  /** The power went: what this boot set up is gone, and its alarms (the update watchdog, the system thread) with it. */
+  powerLost(): void {
+    this.newBoot(RESET_REASON.NONE);
+  }
+
   /** Reset now: the running firmware stops where it is and the device boots again. */
   reset(reason: number): Promise<never> {
     this.host.events.emit('device:reset', { reason, reasonName: resetReasonName(reason) });

@@ -38,8 +38,12 @@ export class SerialPort {
     return this.printed.slice(position);
   }
 
+  /** Told of what the host does to the port (typing, clearing), so that a device can record it among its inputs. */
+  onHostInput?: (input: { kind: 'type'; text: string } | { kind: 'clear' }) => void;
+
   /** Type into the serial monitor: the bytes are readable by the sketch from now on. */
   type(text: string): void {
+    this.onHostInput?.({ kind: 'type', text });
     for (const ch of Buffer.from(text, 'latin1')) this.input.push(ch);
   }
 
@@ -49,6 +53,7 @@ export class SerialPort {
   }
 
   clear(): void {
+    this.onHostInput?.({ kind: 'clear' });
     this.printed.clear();
   }
 

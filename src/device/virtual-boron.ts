@@ -2,7 +2,7 @@ import { millisToMicros, VirtualClock, type Micros } from '../sim/clock';
 import { Diagnostics, type Diagnostic } from '../sim/diagnostics';
 import { EventBus, type DeviceEventMap, type DeviceEventName, type Stamped, type TraceEntry, type TraceLevel } from '../sim/events';
 import { ExternalWork } from '../sim/external-work';
-import { EmulatorError } from '../sim/messages';
+import { EmulatorError, hex } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
 import { BoronFlash } from '../hal/boron-flash';
 import { DctModuleSlots } from '../ota/dct-slots';
@@ -16,6 +16,7 @@ import { LINK_PROFILES } from '../net/link-profiles';
 import { VirtualNetwork } from '../net/network';
 import { RealConnection } from '../net/real-server';
 import { BackupRam } from './backup-ram';
+import type { DeviceInput, DeviceSnapshot, DeviceState, SnapshotFingerprint } from './snapshot';
 import { BootChecks, type InstalledModule } from './boot';
 import { BORON_DEFAULTS, RESET_REASON, TIMING, type VirtualBoronOptions } from './config';
 import { Cpu } from './cpu';
@@ -29,9 +30,11 @@ import { createSketchApi } from './sketch-api';
 
 export type { VirtualBoronOptions } from './config';
 export type { InstalledModule } from './boot';
-
 /** `bricked`: the bootloader is not intact, so the chip runs nothing at all (recovery needs a debugger). */
-export type DeviceState = 'off' | 'booting' | 'running' | 'safe-mode' | 'dfu' | 'crashed' | 'bricked';
+export type { DeviceState, DeviceSnapshot, DeviceInput } from './snapshot';
+
+/** Set while `restore` builds a device: the flash comes from the snapshot, not from the factory. */
+let restoring = false;
 
 /** The app a factory Boron ships when none is given: it does nothing. */
 const IDLE_APP = defineSketch(() => ({}), { name: 'idle' });
@@ -57,10 +60,16 @@ export class VirtualBoron {
 
   /** The options each boot reads; the rest are used up by the constructor (a device keeps no image it was given). */
   private readonly options: Pick<VirtualBoronOptions, 'gen2UnalignedWriteBug' | 'freeMemory' | 'stack'>;
+  /** The options as given, for a snapshot's replay: a reference to the caller's object, never a copy of its images. */
+  private readonly given: VirtualBoronOptions;
   private readonly random: SeededRandom;
   private readonly external = new ExternalWork();
   private readonly cpu: Cpu;
   private readonly slots = new DctModuleSlots();
+  /** What the test did to this device, for restoring a snapshot by replay. */
+  private readonly inputs: DeviceInput[] = [];
+  /** Why this device's history cannot be replayed, once it cannot. */
+  private notReplayable?: string;
   private readonly diagnosticsLog = new Diagnostics(() => this.clock.nowMicros);
   private readonly logManager: LogManager;
   private readonly backupRam: BackupRam;
@@ -73,6 +82,7 @@ export class VirtualBoron {
 
   constructor(options: VirtualBoronOptions = {}) {
     this.options = { gen2UnalignedWriteBug: options.gen2UnalignedWriteBug, freeMemory: options.freeMemory, stack: options.stack };
+    this.given = options;
     const factory: DeviceOsProfile | undefined = Object.hasOwn(PROFILES, options.deviceOs ?? BORON_DEFAULTS.deviceOs) ? PROFILES[options.deviceOs ?? BORON_DEFAULTS.deviceOs] : undefined;
     if (!factory) {
       throw new EmulatorError('UNKNOWN_PROFILE', 'Failed to create the device: Device OS "{version}" has no profile. Use one of {known}.', {
@@ -132,7 +142,152 @@ export class VirtualBoron {
       options.dns,
       options.faults,
     );
-    this.installFactoryImages(options);
+    this.serial.onHostInput = (input) => this.record(input.kind === 'type' ? input : { kind: 'clear-serial' });
+    this.server.onUse = (handlers) => this.record({ kind: 'server-use', handlers });
+    if (!restoring) this.installFactoryImages(options);
+  }
+
+  /**
+   * The device as it is now: flash, DCT slots, clock, what survives a power cut, and the inputs that
+   * led here. `VirtualBoron.restore` gives it back — as a power cut at this moment leaves it, or
+   * running, by replay. `DeviceSnapshot` says exactly what each covers.
+   */
+  snapshot(): DeviceSnapshot {
+    const midRun = this.cpu.running;
+    const notReplayable = this.notReplayable ?? (midRun ? 'it was taken during a run (from a hook or a listener), where the firmware was mid-step' : undefined);
+    return {
+      atMicros: this.clock.nowMicros,
+      state: this.state,
+      flash: { internal: this.flash.internal.image(), external: this.flash.external.image() },
+      dct: this.slots.bytes.slice(),
+      midRun,
+      ...(notReplayable ? { notReplayable } : {}),
+      options: this.given,
+      inputs: this.inputs.map((input) => ({ ...input })),
+      generation: this.cpu.generation,
+      backupRam: this.backupRam.save(),
+      boot: this.boot.save(),
+      connections: this.network.connectionCount,
+      fingerprint: this.fingerprint(),
+    };
+  }
+
+  /** What a power cut at the snapshot's moment leaves: the device, off, holding only what survives a cut. */
+  static restore(snapshot: DeviceSnapshot, options: { as: 'power-cut' }): VirtualBoron;
+  /** The device at the snapshot's moment, running, rebuilt by replaying its recorded inputs. */
+  static restore(snapshot: DeviceSnapshot, options?: { as?: 'replay' }): Promise<VirtualBoron>;
+  static restore(snapshot: DeviceSnapshot, options: { as?: 'power-cut' | 'replay' } = {}): VirtualBoron | Promise<VirtualBoron> {
+    return options.as === 'power-cut' ? VirtualBoron.afterPowerCut(snapshot) : VirtualBoron.replay(snapshot);
+  }
+
+  private static afterPowerCut(snapshot: DeviceSnapshot): VirtualBoron {
+    restoring = true;
+    let device: VirtualBoron;
+    try {
+      device = new VirtualBoron(snapshot.options);
+    } finally {
+      restoring = false;
+    }
+    device.flash.internal.restore(snapshot.flash.internal);
+    device.flash.external.restore(snapshot.flash.external);
+    device.slots.restore(snapshot.dct);
+    device.boot.load(snapshot.boot);
+    device.clock.advanceTo(snapshot.atMicros);
+    device.network.continueNumberingAt(snapshot.connections);
+    device.backupRam.load(snapshot.backupRam);
+    // As powerOff() would have done at that moment: a new generation, and SRAM's bytes gone.
+    device.cpu.generation = snapshot.generation + (snapshot.state === 'off' ? 0 : 1);
+    if (snapshot.state !== 'off') device.backupRam.powerLost();
+    device.notReplayable = 'it was restored from a snapshot as a power cut, and what came before is not recorded';
+    return device;
+  }
+
+  private static async replay(snapshot: DeviceSnapshot): Promise<VirtualBoron> {
+    if (snapshot.notReplayable) {
+      throw new EmulatorError('SNAPSHOT_NOT_REPLAYABLE', 'Failed to restore the snapshot by replay: {why}. Take it between runs, or restore it as a power cut ({ as: \'power-cut\' }).', { why: snapshot.notReplayable });
+    }
+    const device = new VirtualBoron(snapshot.options);
+    for (const input of snapshot.inputs) {
+      switch (input.kind) {
+        case 'power-on':
+          device.powerOn();
+          break;
+        case 'power-off':
+          device.powerOff();
+          break;
+        case 'reset':
+          device.pressReset();
+          break;
+        case 'type':
+          device.serial.type(input.text);
+          break;
+        case 'clear-serial':
+          device.serial.clear();
+          break;
+        case 'cloud-call':
+          device.cloud.call(input.name, input.argument).catch(() => undefined);
+          break;
+        case 'server-use':
+          device.server.use(...input.handlers);
+          break;
+        case 'run': {
+          let checks = 0;
+          const until = input.ended === 'condition' ? () => ++checks >= input.checks : undefined;
+          await device.runCpu(input.stopAt, until).catch((error: unknown) => {
+            if (input.ended !== 'error') throw error;
+          });
+          break;
+        }
+      }
+    }
+    device.checkReplay(snapshot);
+    return device;
+  }
+
+  /** A replay must arrive where the snapshot was: the same flash, DCT and counts. */
+  private checkReplay(snapshot: DeviceSnapshot): void {
+    const mine = this.fingerprint();
+    const field = (Object.keys(mine) as (keyof SnapshotFingerprint)[]).find((k) => mine[k] !== snapshot.fingerprint[k]);
+    const internal = this.flash.internal.firstDifference(snapshot.flash.internal);
+    const external = this.flash.external.firstDifference(snapshot.flash.external);
+    const dct = this.slots.bytes.findIndex((b, i) => b !== snapshot.dct[i]);
+    const why =
+      field !== undefined
+        ? `${field} is ${String(mine[field])}, the snapshot's ${String(snapshot.fingerprint[field])}`
+        : internal !== undefined
+          ? `internal flash differs at ${hex(internal)}`
+          : external !== undefined
+            ? `external flash differs at ${hex(external)}`
+            : dct >= 0
+              ? `DCT slot ${Math.floor(dct / 20)} differs`
+              : undefined;
+    if (why) {
+      throw new EmulatorError('RESTORE_DIVERGED', 'Failed to restore the snapshot by replay: the replay did not arrive at the same device ({why}). Something outside the recorded inputs changed the run: a handler that answers differently, a real server, a flash hook or load(), or a listener that acts.', { why });
+    }
+  }
+
+  private fingerprint(): SnapshotFingerprint {
+    return {
+      atMicros: this.clock.nowMicros,
+      state: this.state,
+      generation: this.cpu.generation,
+      trace: this.events.trace.length,
+      serial: this.serial.length,
+      logs: this.logs.length,
+      spends: this.cpu.spends,
+      activity: this.cpu.activity,
+    };
+  }
+
+  /** Keep an input for replay; one given during a run (from a hook or listener) cannot be replayed. */
+  private record(input: DeviceInput): void {
+    if (this.cpu.running) this.notReplayable ??= `an input (${input.kind}) was given during a run, from a hook or a listener`;
+    this.inputs.push(input);
+  }
+
+  /** The DCT module slots, where Finish queues an update and the bootloader takes it. */
+  get dct(): DctModuleSlots {
+    return this.slots;
   }
 
   /** The Device OS profile in force (it follows the installed system part after an OS update). */
@@ -178,7 +333,10 @@ export class VirtualBoron {
     const deviceOs = this.deviceOs;
     return {
       /** Call a function the app registered with `Particle.function()`; resolves with its result once it reaches the cloud. */
-      call: (name, argument = '') => deviceOs.call(name, argument),
+      call: (name, argument = '') => {
+        this.record({ kind: 'cloud-call', name, argument });
+        return deviceOs.call(name, argument);
+      },
       get connected() {
         return deviceOs.connected;
       },
@@ -192,6 +350,7 @@ export class VirtualBoron {
 
   powerOn(): this {
     if (this.state !== 'off') throw new EmulatorError('ALREADY_ON', 'Failed to power on: the device is already on.');
+    this.record({ kind: 'power-on' });
     this.events.emit('device:power', { on: true });
     this.startBoot(RESET_REASON.NONE);
     return this;
@@ -200,10 +359,13 @@ export class VirtualBoron {
   /** Cut the power: the firmware stops where it is, and backup RAM (`retained` variables) is lost. `powerOn()` starts it again. */
   powerOff(): void {
     if (this.state === 'off') throw new EmulatorError('DEVICE_OFF', 'Failed to power off: the device is already off.');
+    this.record({ kind: 'power-off' });
     this.events.emit('device:power', { on: false });
     this.state = 'off';
     this.cpu.newGeneration();
     this.cpu.threadEnded();
+    // Nothing of the boot that ran is left to fire while the device is off (an update watchdog would reset it).
+    this.deviceOs.powerLost();
     this.network.closeAll();
     this.serial.dropInput();
     this.backupRam.powerLost();
@@ -212,6 +374,7 @@ export class VirtualBoron {
   /** Press the RESET button: the device reboots now (reset reason 20, PIN_RESET). */
   pressReset(): void {
     if (this.state === 'off') throw new EmulatorError('DEVICE_OFF', 'Failed to reset the device: it is off. Call powerOn() first.');
+    this.record({ kind: 'reset' });
     // From a listener during a run the firmware is mid-step: reset it at its next step, as an interrupt.
     if (this.cpu.running) this.cpu.interrupt(() => void this.deviceOs.reset(RESET_REASON.PIN_RESET));
     else void this.deviceOs.reset(RESET_REASON.PIN_RESET);
@@ -220,7 +383,34 @@ export class VirtualBoron {
   /** Run for `ms` of virtual time. */
   async runFor(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) throw new EmulatorError('NOT_A_DURATION', 'Failed to run for {ms} ms: pass a finite, non-negative number of milliseconds.', { ms: String(ms) });
-    await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(ms));
+    await this.runCpu(this.clock.nowMicros + millisToMicros(ms));
+  }
+
+  /** A run of the firmware, recorded with where it stopped (its deadline, or the nth check of its condition) for replay. */
+  private async runCpu(stopAt: Micros, until?: () => boolean): Promise<'condition' | 'deadline'> {
+    // An overlapping run is refused before it starts: nothing to record.
+    if (this.cpu.running) return this.cpu.runUntil(stopAt, until);
+    const input = { kind: 'run' as const, stopAt, ended: 'error' as 'condition' | 'deadline' | 'error', checks: 0 };
+    this.inputs.push(input);
+    // Where the condition first held, by how many times it had been checked: a replay stops at the same check.
+    let checks = 0;
+    let firstTrue = 0;
+    const counted =
+      until &&
+      (() => {
+        checks++;
+        const met = until();
+        if (met && firstTrue === 0) firstTrue = checks;
+        return met;
+      });
+    try {
+      input.ended = await this.cpu.runUntil(stopAt, counted);
+      if (input.ended === 'condition') input.checks = firstTrue;
+    } catch (error) {
+      input.ended = 'error';
+      throw error;
+    }
+    return input.ended;
   }
 
   /**
@@ -230,7 +420,7 @@ export class VirtualBoron {
   async runUntil(condition: (() => boolean) | string | RegExp, options: { timeoutMs?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 600_000;
     const test = typeof condition === 'function' ? condition : this.serialCondition(condition);
-    const outcome = await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(timeoutMs), test);
+    const outcome = await this.runCpu(this.clock.nowMicros + millisToMicros(timeoutMs), test);
     if (outcome === 'deadline') {
       const tail = this.serial.lines().filter((l) => l.length > 0).slice(-3).join(' | ');
       // What explains the wait: the latest diagnostics.

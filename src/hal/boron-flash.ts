@@ -68,7 +68,8 @@ export function decodeQspiAddress(address: number): DecodedQspiAddress {
 /** The two chips of one Boron. */
 export class BoronFlash {
   readonly internal = new NorFlash('internal', { size: BoronMap.internal.size, sectorSize: BoronMap.sectorSize, writeUnit: 4, eraseValue: 0xff }, INTERNAL_FLASH_TIMING);
-  readonly external = new NorFlash('external', { size: BoronMap.external.size, sectorSize: BoronMap.sectorSize, writeUnit: 4, eraseValue: 0xff }, EXTERNAL_FLASH_TIMING);
+  /** The MX25L3233F's Page Program writes at most one aligned 256-byte page per command (Macronix datasheet). */
+  readonly external = new NorFlash('external', { size: BoronMap.external.size, sectorSize: BoronMap.sectorSize, writeUnit: 4, eraseValue: 0xff, programPage: 256 }, EXTERNAL_FLASH_TIMING);
 
   /** Bytes of host memory both chips hold now (sparse storage). */
   get allocatedBytes(): number {

@@ -9,6 +9,12 @@ export interface NorFlashGeometry {
   writeUnit: number;
   /** What an erased byte reads as: 0xFF for NOR flash. */
   eraseValue: number;
+  /**
+   * The most one program command writes, within one aligned page (256 bytes for a serial NOR chip's
+   * Page Program): a program call is that many commands, and the operation hook sees each. Unset:
+   * one command per call.
+   */
+  programPage?: number;
 }
 
 /** Modelled durations, in microseconds, charged to the caller's virtual time. */
@@ -43,10 +49,54 @@ export type FlashOperation =
   | { kind: 'program'; chip: string; address: number; length: number };
 
 /**
- * Called before each erase or program. Throw from it to model a power cut at that point: the
- * operation does not happen and the error propagates to whoever drove the flash.
+ * What a hook can ask of the operation it is shown, other than letting it happen (return) or cutting
+ * the power before it (throw).
  */
-export type FlashOperationHook = (operation: FlashOperation) => void;
+export interface FlashOperationControl {
+  /** A program's bytes (a view, valid during the call); undefined for an erase. */
+  readonly data?: Uint8Array;
+  /** The operation completes, then the power goes: the chip throws `error` right after it. */
+  cutAfter(error: unknown): void;
+  /**
+   * The power goes part-way through, and the chip throws `error`: a program writes only its first
+   * `bytes` bytes, in whole write units (a unit is written whole or not at all); an erase leaves the
+   * erase value in the first `bytes` bytes of the sectors it erases and the old data in the rest.
+   */
+  tear(bytes: number, error: unknown): void;
+}
+
+/**
+ * Called before each erase and each program command (a program call is one command per
+ * `programPage`). Throw from it to model a power cut at that point: the operation does not happen
+ * and the error propagates to whoever drove the flash. `control` cuts the power after it, or
+ * part-way through it, instead.
+ */
+export type FlashOperationHook = (operation: FlashOperation, control: FlashOperationControl) => void;
+
+/** A chip's contents at one moment: its written sectors, shared with the chip until either writes them (copy on write). */
+export interface FlashImage {
+  readonly chip: string;
+  readonly sectors: ReadonlyMap<number, Uint8Array>;
+  /** Where each sector's erased tail starts, if known. */
+  readonly cleanFrom?: ReadonlyMap<number, number>;
+}
+
+/** What a hook asked for, read back by the chip once the hook has returned. */
+class OperationControl implements FlashOperationControl {
+  data?: Uint8Array;
+  cut?: { error: unknown; bytes?: number };
+
+  cutAfter(error: unknown): void {
+    this.cut = { error };
+  }
+
+  tear(bytes: number, error: unknown): void {
+    if (!Number.isInteger(bytes) || bytes < 0) {
+      throw new EmulatorError('FLASH_TEAR', 'Failed to tear the flash operation: {bytes} is not a byte count. Pass a whole number of bytes from 0 up to the operation\'s length.', { bytes: String(bytes) });
+    }
+    this.cut = { error, bytes };
+  }
+}
 
 /**
  * A NOR flash chip: erase sets whole sectors to the erase value; programming can only move bits
@@ -56,21 +106,19 @@ export type FlashOperationHook = (operation: FlashOperation) => void;
 export class NorFlash {
   readonly stats: NorFlashStats = { bytesProgrammed: 0, programOperations: 0, sectorErases: 0, bytesProgrammedOverData: 0, bytesRead: 0 };
   operationHook?: FlashOperationHook;
-  private readonly sectors = new Map<number, Uint8Array>();
-  /**
-   * Per written sector, the offset from which every byte still holds the erase value: a program
-   * that starts there only copies its bytes in (nothing to merge, nothing over data), as an OTA
-   * writing an erased region in order does.
-   */
-  private readonly erasedFrom = new Map<number, number>();
+  private sectors = new Map<number, Uint8Array>();
+  /** Sectors this chip may write in place; any other written sector is shared with an image and copied before its first write. */
+  private owned = new Set<number>();
+  /** For each written sector, the offset from which it holds only the erase value: a program there needs no merging. */
+  private cleanFrom = new Map<number, number>();
 
   constructor(
     readonly name: string,
     readonly geometry: NorFlashGeometry,
     readonly timing: NorFlashTiming,
   ) {
-    const { size, sectorSize, writeUnit } = geometry;
-    if (size % sectorSize !== 0 || sectorSize % writeUnit !== 0) {
+    const { size, sectorSize, writeUnit, programPage } = geometry;
+    if (size % sectorSize !== 0 || sectorSize % writeUnit !== 0 || (programPage !== undefined && (programPage <= 0 || sectorSize % programPage !== 0 || programPage % writeUnit !== 0))) {
       throw new EmulatorError('FLASH_GEOMETRY', 'Failed to create flash "{name}": size {size} must be whole sectors of {sectorSize} bytes, each whole write units of {writeUnit}.', {
         name,
         size,
@@ -97,6 +145,21 @@ export class NorFlash {
     return out;
   }
 
+  /**
+   * [address, address + length) without a copy when it lies in one sector (a view, valid until the chip
+   * next writes that sector), else as `read` gives it. Counted as read.
+   */
+  readView(address: number, length: number): Uint8Array {
+    this.checkRange('read', address, length);
+    const { sectorSize } = this.geometry;
+    const index = Math.floor(address / sectorSize);
+    const offset = address - index * sectorSize;
+    const sector = this.sectors.get(index);
+    if (!sector || offset + length > sectorSize) return this.read(address, length);
+    this.stats.bytesRead += length;
+    return sector.subarray(offset, offset + length);
+  }
+
   /** Calls `visit` with consecutive views of [address, address + length) without copying sectors. */
   scan(address: number, length: number, visit: (chunk: Uint8Array) => void): void {
     this.checkRange('read', address, length);
@@ -118,16 +181,27 @@ export class NorFlash {
   erase(address: number, length: number): number {
     this.checkRange('erase', address, length);
     if (length === 0) return 0;
-    this.operationHook?.({ kind: 'erase', chip: this.name, address, length });
-    const { sectorSize } = this.geometry;
+    const { sectorSize, eraseValue } = this.geometry;
     const first = Math.floor(address / sectorSize);
     const last = Math.floor((address + length - 1) / sectorSize);
+    const control = this.ask({ kind: 'erase', chip: this.name, address, length });
+    const torn = control?.cut?.bytes;
+    // Torn: the erase value reaches only the first `torn` bytes of the sectors; the rest keeps its old data.
+    const erasedTo = torn === undefined ? Number.POSITIVE_INFINITY : first * sectorSize + torn;
     for (let i = first; i <= last; i++) {
-      this.sectors.delete(i);
-      this.erasedFrom.delete(i);
+      const start = i * sectorSize;
+      if (erasedTo >= start + sectorSize) {
+        this.sectors.delete(i);
+        this.owned.delete(i);
+        this.cleanFrom.delete(i);
+      } else if (erasedTo > start && this.sectors.has(i)) {
+        this.sectorForWrite(i).fill(eraseValue, 0, erasedTo - start);
+        this.cleanFrom.set(i, sectorSize);
+      }
     }
     const count = last - first + 1;
     this.stats.sectorErases += count;
+    if (control?.cut) throw control.cut.error;
     return count * this.timing.sectorEraseMicros;
   }
 
@@ -138,41 +212,93 @@ export class NorFlash {
   program(address: number, data: Uint8Array): ProgramOutcome {
     this.checkRange('program', address, data.length);
     if (data.length === 0) return { overData: 0, mismatched: 0, costMicros: 0 };
-    this.operationHook?.({ kind: 'program', chip: this.name, address, length: data.length });
-    const { sectorSize, eraseValue, writeUnit } = this.geometry;
-    const ones = eraseValue === 0xff;
-    let overData = 0;
-    let mismatched = 0;
-    for (let pos = 0; pos < data.length; ) {
-      const abs = address + pos;
-      const index = Math.floor(abs / sectorSize);
-      const offset = abs - index * sectorSize;
-      const n = Math.min(sectorSize - offset, data.length - pos);
-      const sector = this.sectorForWrite(index);
-      if (offset >= this.erasedFrom.get(index)!) {
-        // Erased bytes take the new ones as they are: AND with 0xFF (OR with 0x00) changes nothing.
-        sector.set(data.subarray(pos, pos + n), offset);
-      } else {
-        for (let i = 0; i < n; i++) {
-          const old = sector[offset + i];
-          const want = data[pos + i];
-          const merged = ones ? old & want : old | want;
-          if (old !== eraseValue) overData++;
-          if (merged !== want) mismatched++;
-          sector[offset + i] = merged;
-        }
-      }
-      this.wrote(index, offset + n);
-      pos += n;
-    }
+    const { writeUnit, programPage } = this.geometry;
     const unitsStart = Math.floor(address / writeUnit);
     const unitsEnd = Math.ceil((address + data.length) / writeUnit);
     const programmed = (unitsEnd - unitsStart) * writeUnit;
-    this.stats.bytesProgrammed += programmed;
-    this.stats.programOperations++;
-    this.stats.bytesProgrammedOverData += overData;
-    const costMicros = Math.round(this.timing.programSetupMicros + programmed * this.timing.programMicrosPerByte);
-    return { overData, mismatched, costMicros };
+    const outcome = { overData: 0, mismatched: 0, costMicros: Math.round(this.timing.programSetupMicros + programmed * this.timing.programMicrosPerByte) };
+    if (!this.operationHook) {
+      this.write(address, data, outcome);
+      this.countProgram(programmed, outcome.overData);
+      return outcome;
+    }
+    // One command per page: the hook sees each, and a cut stops the call after the commands before it.
+    const end = address + data.length;
+    let done = 0;
+    for (let at = address; at < end; ) {
+      const next = programPage === undefined ? end : Math.min(end, (Math.floor(at / programPage) + 1) * programPage);
+      const piece = data.subarray(at - address, next - address);
+      let control: OperationControl | undefined;
+      try {
+        control = this.ask({ kind: 'program', chip: this.name, address: at, length: piece.length }, piece);
+      } catch (error) {
+        this.countProgram(done, outcome.overData, done > 0);
+        throw error;
+      }
+      const torn = control?.cut?.bytes;
+      if (torn === undefined) {
+        this.write(at, piece, outcome);
+        done += unitSpan(at, piece.length, writeUnit);
+      } else {
+        // Whole write units only, counted from the unit the piece starts in.
+        const upTo = Math.min(next, (Math.floor((at + Math.min(torn, piece.length)) / writeUnit)) * writeUnit);
+        if (upTo > at) {
+          this.write(at, piece.subarray(0, upTo - at), outcome);
+          done += unitSpan(at, upTo - at, writeUnit);
+        }
+      }
+      if (control?.cut) {
+        this.countProgram(done, outcome.overData, done > 0);
+        throw control.cut.error;
+      }
+      at = next;
+    }
+    this.countProgram(programmed, outcome.overData);
+    return outcome;
+  }
+
+  /** This chip's contents now, sharing its sectors (each is copied before the chip next writes it). */
+  image(): FlashImage {
+    this.owned.clear();
+    return { chip: this.name, sectors: new Map(this.sectors), cleanFrom: new Map(this.cleanFrom) };
+  }
+
+  /** The first address where the chip and `image` differ (unwritten sectors read as erased), or undefined when they hold the same bytes. */
+  firstDifference(image: FlashImage): number | undefined {
+    const { sectorSize, eraseValue } = this.geometry;
+    const indices = [...new Set([...this.sectors.keys(), ...image.sectors.keys()])].sort((a, b) => a - b);
+    for (const index of indices) {
+      const mine = this.sectors.get(index);
+      const theirs = image.sectors.get(index);
+      if (mine === theirs) continue;
+      for (let i = 0; i < sectorSize; i++) if ((mine ? mine[i] : eraseValue) !== (theirs ? theirs[i] : eraseValue)) return index * sectorSize + i;
+    }
+    return undefined;
+  }
+
+  /**
+   * Give the sectors only this chip holds (written since its last image) back for other chips to reuse,
+   * and leave it empty (erased throughout). For tools that make many short-lived devices, such as the
+   * power-cut harness: a chip must not be used, nor views of it kept, after this.
+   */
+  release(): void {
+    const { sectorSize } = this.geometry;
+    let spare = SPARE_SECTORS.get(sectorSize);
+    if (!spare) SPARE_SECTORS.set(sectorSize, (spare = []));
+    for (const index of this.owned) {
+      if (spare.length >= MAX_SPARE_SECTORS) break;
+      spare.push(this.sectors.get(index)!);
+    }
+    this.sectors = new Map();
+    this.owned = new Set();
+    this.cleanFrom = new Map();
+  }
+
+  /** Put the chip back to `image` (no stats, no hooks, no cost): its sectors stay shared until written. */
+  restore(image: FlashImage): void {
+    this.sectors = new Map(image.sectors);
+    this.owned = new Set();
+    this.cleanFrom = new Map(image.cleanFrom ?? [...image.sectors.keys()].map((i) => [i, this.geometry.sectorSize]));
   }
 
   /** Modelled cost of reading `length` bytes (a CRC pass, a copy). */
@@ -193,24 +319,68 @@ export class NorFlash {
       const offset = abs - index * sectorSize;
       const n = Math.min(sectorSize - offset, data.length - pos);
       this.sectorForWrite(index).set(data.subarray(pos, pos + n), offset);
-      this.wrote(index, offset + n);
+      this.cleanFrom.set(index, Math.max(this.cleanFrom.get(index)!, offset + n));
       pos += n;
     }
   }
 
-  private sectorForWrite(index: number): Uint8Array {
-    let sector = this.sectors.get(index);
-    if (!sector) {
-      sector = new Uint8Array(this.geometry.sectorSize).fill(this.geometry.eraseValue);
-      this.sectors.set(index, sector);
-      this.erasedFrom.set(index, 0);
-    }
-    return sector;
+  /** Show `operation` to the hook; what it asked for, if anything. */
+  private ask(operation: FlashOperation, data?: Uint8Array): OperationControl | undefined {
+    const hook = this.operationHook;
+    if (!hook) return undefined;
+    const control = new OperationControl();
+    control.data = data;
+    hook(operation, control);
+    return control;
   }
 
-  /** Bytes up to `end` of sector `index` may hold data now. */
-  private wrote(index: number, end: number): void {
-    if (end > this.erasedFrom.get(index)!) this.erasedFrom.set(index, end);
+  /** Merge `data` into the chip at `address`, adding to `outcome`'s counts. */
+  private write(address: number, data: Uint8Array, outcome: { overData: number; mismatched: number }): void {
+    const { sectorSize, eraseValue } = this.geometry;
+    const ones = eraseValue === 0xff;
+    for (let pos = 0; pos < data.length; ) {
+      const abs = address + pos;
+      const index = Math.floor(abs / sectorSize);
+      const offset = abs - index * sectorSize;
+      const n = Math.min(sectorSize - offset, data.length - pos);
+      const sector = this.sectorForWrite(index);
+      const clean = this.cleanFrom.get(index)!;
+      if (offset >= clean) {
+        // Only the erase value there: the bytes land as they are.
+        sector.set(data.subarray(pos, pos + n), offset);
+      } else {
+        for (let i = 0; i < n; i++) {
+          const old = sector[offset + i];
+          const want = data[pos + i];
+          const merged = ones ? old & want : old | want;
+          if (old !== eraseValue) outcome.overData++;
+          if (merged !== want) outcome.mismatched++;
+          sector[offset + i] = merged;
+        }
+      }
+      this.cleanFrom.set(index, Math.max(clean, offset + n));
+      pos += n;
+    }
+  }
+
+  private countProgram(programmedBytes: number, overData: number, counted = true): void {
+    if (!counted) return;
+    this.stats.bytesProgrammed += programmedBytes;
+    this.stats.programOperations++;
+    this.stats.bytesProgrammedOverData += overData;
+  }
+
+  private sectorForWrite(index: number): Uint8Array {
+    let sector = this.sectors.get(index);
+    if (sector && this.owned.has(index)) return sector;
+    if (!sector) this.cleanFrom.set(index, 0);
+    const { sectorSize, eraseValue } = this.geometry;
+    const spare = SPARE_SECTORS.get(sectorSize)?.pop();
+    if (sector) sector = spare ? (spare.set(sector), spare) : sector.slice();
+    else sector = (spare ?? new Uint8Array(sectorSize)).fill(eraseValue);
+    this.sectors.set(index, sector);
+    this.owned.add(index);
+    return sector;
   }
 
   private copyOut(address: number, out: Uint8Array): void {
@@ -240,3 +410,10 @@ export class NorFlash {
     }
   }
 }
+
+/** Bytes of whole write units that [address, address + length) touches. */
+const unitSpan = (address: number, length: number, writeUnit: number): number => (Math.ceil((address + length) / writeUnit) - Math.floor(address / writeUnit)) * writeUnit;
+
+/** Sectors released by chips no longer in use, by size, for new writes to reuse: fewer buffers for the host to allocate and collect. */
+const SPARE_SECTORS = new Map<number, Uint8Array[]>();
+const MAX_SPARE_SECTORS = 1024;

@@ -35,8 +35,12 @@ export class VirtualHttpServer {
     });
   }
 
+  /** Told of every `use()`, so that a device can record it among its inputs. */
+  onUse?: (handlers: RequestHandler[]) => void;
+
   /** Put routes in front of the existing ones, as `server.use()` does in msw's setupServer. */
   use(...handlers: RequestHandler[]): void {
+    this.onUse?.(handlers);
     this.handlers = [...handlers, ...this.handlers];
   }
 

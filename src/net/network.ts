@@ -33,6 +33,16 @@ export class VirtualNetwork {
     private readonly faults: readonly NetworkFault[] = [],
   ) {}
 
+  /** Connections opened so far (faults target the nth): part of a snapshot. */
+  get connectionCount(): number {
+    return this.connections;
+  }
+
+  /** A restored device carries on numbering its connections where the snapshot's left off. */
+  continueNumberingAt(count: number): void {
+    this.connections = count;
+  }
+
   resolve(host: string): string | undefined {
     if (this.dns.unresolvable?.includes(host)) return undefined;
     if (IPV4.test(host)) return host;

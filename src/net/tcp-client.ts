@@ -135,7 +135,9 @@ export class TCPClient {
     const socket = this.socket;
     if (socket && this.total < TCPCLIENT_BUF_MAX_SIZE) {
       if (socket.queuedBytes > 0) {
-        this.total += socket.recvInto(this.buffer, this.total, TCPCLIENT_BUF_MAX_SIZE - this.total);
+        const bytes = socket.recvInto(this.buffer, this.total, TCPCLIENT_BUF_MAX_SIZE - this.total);
+        this.total += bytes;
+        this.ctx.events.emit('tcp:recv', { connection: socket.connection, bytes });
       } else if (socket.finReceived || socket.resetReceived || socket.closed) {
         // recv returned 0 with an error other than EAGAIN: a FIN counts (lwIP returns 0, errno ENOTCONN).
         this.ctx.log('wiring', LogLevel.LOG_LEVEL_ERROR, `recv error = ${socket.resetReceived ? ECONNRESET : ENOTCONN}`);

@@ -295,7 +295,8 @@ export class OtaHal {
       moduleFunction: ModuleFunction.BOOTLOADER,
     };
     const outcome = applySlot(this.host.chips, slot);
-    await this.host.spend(outcome.costMicros);
+    // A cut stops the clock where the copy began (flash time is charged after the call, as everywhere).
+    if (!outcome.cut) await this.host.spend(outcome.costMicros);
     const cut = outcome.cut && { copied: outcome.cut.copied, total: outcome.cut.total };
     this.host.events.emit('ota:bootloader', { destination: slot.destinationAddress, length: slot.length, applied: outcome.applied, ...(outcome.why ? { why: outcome.why } : {}), ...(cut ? { cut } : {}) });
     const { code, message } = explainSlot(outcome, 'finish');

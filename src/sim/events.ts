@@ -18,6 +18,8 @@ export interface DeviceEventMap {
   'tcp:connect': { connection: number; host: string; port: number; ok: boolean; micros: number };
   'tcp:send': { connection: number; bytes: number };
   'tcp:data': { connection: number; bytes: number };
+  /** The TCP stack handed the app bytes (lwIP `recv` into TCPClient's 128-byte buffer): a read boundary of the stream. */
+  'tcp:recv': { connection: number; bytes: number };
   'tcp:close': { connection: number; by: 'device' | 'remote' };
   'http:request': { method: string; url: string };
   'http:response': { status: number; bytes: number };

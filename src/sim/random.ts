@@ -24,6 +24,18 @@ export class SeededRandom {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** The generator's state, to put it back later with `setState` (a snapshot). */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  setState([a, b, c, d]: readonly [number, number, number, number]): void {
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** A uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
