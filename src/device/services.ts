@@ -27,6 +27,8 @@ export interface DeviceParts {
   readonly led: { controlled: boolean; color: string };
   /** The Device OS profile in force. */
   profile(): DeviceOsProfile;
+  /** Bytes a server sent toward the device. */
+  served(bytes: Uint8Array): void;
 }
 
 /**
@@ -58,6 +60,10 @@ export class DeviceServices implements NetContext, SystemUpdateHost {
 
   get connectFailureResult(): number {
     return this.parts.profile().connectFailureResult;
+  }
+
+  served(bytes: Uint8Array): void {
+    this.parts.served(bytes);
   }
 
   spend(micros: number): Promise<void> {

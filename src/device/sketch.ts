@@ -7,12 +7,14 @@ import type { TCPClient } from '../net/tcp-client';
 import type { LogFilter, LogFunction } from './logging';
 import type { SerialApi } from './serial';
 import type { SystemApi } from './system-api';
+import { describeValue, OptionCheck } from './options';
 
 /**
  * `SYSTEM_MODE(...)`: AUTOMATIC connects to the cloud before setup(); SEMI_AUTOMATIC and MANUAL
  * leave it to the sketch (`Particle.connect()`, which the emulator does not model yet).
  */
 export type SystemMode = 'AUTOMATIC' | 'SEMI_AUTOMATIC' | 'MANUAL';
+const SYSTEM_MODES: readonly SystemMode[] = ['AUTOMATIC', 'SEMI_AUTOMATIC', 'MANUAL'];
 
 /** Everything a sketch can use, spelled as Device OS spells it. One object per device and boot. */
 export interface SketchApi {
@@ -93,6 +95,12 @@ export interface Sketch {
 
 /** An unnamed sketch is named after its source text, so the name (and its image's bytes) do not depend on what ran before. */
 export function defineSketch(create: (api: SketchApi) => SketchInstance, options: SketchOptions = {}): Sketch {
+  const check: OptionCheck = new OptionCheck('define the sketch');
+  if (typeof create !== 'function') check.fail('its first argument is {actual}', 'Pass a function that takes the sketch API and returns { setup, loop }.', { actual: describeValue(create) });
+  check.object(options, '', ['name', 'systemMode', 'systemThread']);
+  if (options.name !== undefined) check.string(options.name, 'name', 'a name that is not empty');
+  if (options.systemMode !== undefined) check.choice(options.systemMode, 'systemMode', 'a system mode', SYSTEM_MODES);
+  if (options.systemThread !== undefined) check.boolean(options.systemThread, 'systemThread');
   const name = options.name ?? `sketch-${hashString(create.toString()).toString(16).padStart(8, '0')}`;
   return Object.freeze({ name, systemMode: options.systemMode ?? 'AUTOMATIC', systemThread: options.systemThread, create });
 }

@@ -8,7 +8,7 @@ import { BoronFlash } from '../hal/boron-flash';
 import { DctModuleSlots } from '../ota/dct-slots';
 import { ModuleFlag, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE } from '../ota/module-format';
 import { parseModule } from '../ota/module-file';
-import { PROFILES, type DeviceOsProfile } from '../ota/profiles';
+import type { DeviceOsProfile } from '../ota/profiles';
 import { SystemUpdate } from '../ota/system-update';
 import { VirtualHttpServer } from '../net/http-server';
 import { idealLink } from '../net/link';
@@ -22,10 +22,12 @@ import { Cpu } from './cpu';
 import { DeviceOs } from './device-os';
 import { buildModule } from './images';
 import { LogManager, type LogRecord } from './logging';
+import { checkDeviceOptions } from './options';
 import { SerialPort } from './serial';
 import { DeviceServices } from './services';
 import { defineSketch } from './sketch';
 import { createSketchApi } from './sketch-api';
+import { SketchCatalog } from './sketch-catalog';
 
 export type { VirtualBoronOptions } from './config';
 export type { InstalledModule } from './boot';
@@ -69,24 +71,21 @@ export class VirtualBoron {
   private readonly deviceOs: DeviceOs;
   private readonly services: DeviceServices;
   private readonly network: VirtualNetwork;
+  /** The sketches this device knows, by their images' SHA-256. */
+  private readonly sketches: SketchCatalog;
   /** The system part's update calls, new at each boot. */
   private update!: SystemUpdate;
 
   constructor(options: VirtualBoronOptions = {}) {
+    const factory = checkDeviceOptions(options);
     this.options = options;
-    const factory: DeviceOsProfile | undefined = Object.hasOwn(PROFILES, options.deviceOs ?? BORON_DEFAULTS.deviceOs) ? PROFILES[options.deviceOs ?? BORON_DEFAULTS.deviceOs] : undefined;
-    if (!factory) {
-      throw new EmulatorError('UNKNOWN_PROFILE', 'Failed to create the device: Device OS "{version}" has no profile. Use one of {known}.', {
-        version: String(options.deviceOs),
-        known: Object.keys(PROFILES).join(', '),
-      });
-    }
     this.random = new SeededRandom(options.seed ?? BORON_DEFAULTS.seed);
     this.backupRam = new BackupRam(this.random.fork('backup-ram'));
     this.cpu = new Cpu(this.clock, this.external);
     this.serial = new SerialPort(this.cpu, this.events);
     this.logManager = new LogManager(this.cpu, this.serial, this.events, this.logs);
-    this.boot = new BootChecks(this.flash, this.slots, this.events, this.diagnosticsLog, factory);
+    this.sketches = new SketchCatalog(() => this.server.routes);
+    this.boot = new BootChecks(this.flash, this.slots, this.events, this.diagnosticsLog, factory, (sha) => this.sketches.sketchFor(sha));
     const device = this;
     this.deviceOs = new DeviceOs({
       cpu: this.cpu,
@@ -116,6 +115,7 @@ export class VirtualBoron {
         deviceOs: this.deviceOs,
         led: this.led,
         profile: () => this.profile,
+        served: (bytes) => this.sketches.served(bytes),
       },
       this.random.fork('net'),
     );
@@ -280,6 +280,7 @@ export class VirtualBoron {
     ];
     // Each image goes where its prefix says it starts, as the factory (or a programmer) flashes it.
     for (const image of [...images, ...(options.modules ?? [])]) {
+      this.sketches.given(image);
       const module = parseModule(image);
       if (module.platformId !== PLATFORM_BORON) {
         throw new EmulatorError('MODULE_PLATFORM', 'Failed to install a {fn} module: it is for platform {platform}, not the Boron ({boron}).', { fn: module.functionName, platform: module.platformId, boron: PLATFORM_BORON });
@@ -289,7 +290,10 @@ export class VirtualBoron {
       this.flash.internal.load(module.startAddress, softDevice ? image.subarray(PREFIX_SIZE) : image);
     }
     this.boot.followInstalledSystem();
-    if (options.otaRegion) this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
+    if (options.otaRegion) {
+      this.sketches.given(options.otaRegion);
+      this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
+    }
   }
 
   /** The MCU restarts: what the running firmware had in RAM is gone, backup RAM stays. */

@@ -19,6 +19,8 @@ export interface NetContext {
   activity(): number;
   log(category: string, level: number, message: string): void;
   diagnose(code: string, message: string): void;
+  /** Bytes a server sent toward the device (before the link delays them): the device learns the images it is served. */
+  served?(bytes: Uint8Array): void;
   /** TCPClient::connect's result on failure for this Device OS version. */
   readonly connectFailureResult: number;
 }

@@ -28,7 +28,7 @@ export interface FirmwareRouteOptions {
  * the pathologies a robust OTA routine must survive. msw itself has no Range support; this does.
  */
 export function firmwareRoute(url: string, image: Uint8Array, options: FirmwareRouteOptions = {}): HttpHandler {
-  return http.get(url, ({ request }) => {
+  const handler = http.get(url, ({ request }) => {
     const connection: [string, string][] = options.keepAlive ? [] : [['Connection', 'close']];
     const extra = options.headers ?? [];
     if (options.redirectTo) return wireResponse(null, { status: 302, headers: [['Location', options.redirectTo], ...connection, ...extra] });
@@ -46,7 +46,15 @@ export function firmwareRoute(url: string, image: Uint8Array, options: FirmwareR
     else if (options.contentLength !== 'missing') lines.push(['Content-Length', String(body.length)]);
     return wireResponse(body, { status: range ? 206 : 200, headers: [...lines, ...connection, ...extra], ...(options.contentLength === 'missing' ? { contentLength: false } : {}) });
   }, { once: options.once ?? false });
+  routeImages.set(handler, image);
+  return handler;
 }
+
+/** The image each firmware route serves, so a device whose server has the route knows what it serves. */
+const routeImages = new WeakMap<object, Uint8Array>();
+
+/** The image a handler made by `firmwareRoute` serves (undefined for any other handler). */
+export const firmwareRouteImage = (handler: object): Uint8Array | undefined => routeImages.get(handler);
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined when absent or not understood (serve it all). */
 function parseRange(header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {

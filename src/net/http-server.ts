@@ -35,6 +35,11 @@ export class VirtualHttpServer {
     });
   }
 
+  /** The routes, in the order they are tried. */
+  get routes(): readonly RequestHandler[] {
+    return this.handlers;
+  }
+
   /** Put routes in front of the existing ones, as `server.use()` does in msw's setupServer. */
   use(...handlers: RequestHandler[]): void {
     this.handlers = [...handlers, ...this.handlers];

@@ -125,6 +125,7 @@ export class VirtualSocket {
 
   private fromServer(all: Uint8Array): void {
     if (this.closed || this.serverCut || all.length === 0) return;
+    this.ctx.served?.(all);
     const limit = this.closeAfter ? this.closeAfter.afterBytes - this.serverOffset : all.length;
     const bytes = all.subarray(0, Math.max(0, limit));
     let at = 0;

@@ -14,6 +14,8 @@ const FIELDS = {
 } as const;
 
 export type DescriptorField = keyof typeof FIELDS;
+/** The struct's fields, in order. */
+export const DESCRIPTOR_FIELDS = Object.keys(FIELDS) as DescriptorField[];
 const FIELD_LIST = (Object.keys(FIELDS) as DescriptorField[]).map((name) => ({ name, offset: FIELDS[name].offset, width: FIELDS[name].bits / 8 }));
 export const DESCRIPTOR_SIZE = 20;
 
