@@ -173,6 +173,15 @@ export class Cpu {
     return this.run !== undefined;
   }
 
+  /** The firmware stops for good (a misuse the run cannot go on from): its calls never return, and the run gets `error`. */
+  halt(error: unknown): void {
+    this.generation++;
+    this.parked = undefined;
+    this.debt = 0;
+    this.threadAlive = false;
+    this.crash(error);
+  }
+
   /** The firmware thread failed (a sketch threw): the run that is waiting gets the error. */
   crash(error: unknown): void {
     this.fault = error;

@@ -2,19 +2,20 @@ import { millisToMicros, VirtualClock, type Micros } from '../sim/clock';
 import { Diagnostics, type Diagnostic } from '../sim/diagnostics';
 import { EventBus, type DeviceEventMap, type DeviceEventName, type Stamped, type TraceEntry } from '../sim/events';
 import { ExternalWork } from '../sim/external-work';
-import { EmulatorError } from '../sim/messages';
+import { EmulatorError, hex } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
 import { BoronFlash } from '../hal/boron-flash';
 import { DctModuleSlots } from '../ota/dct-slots';
 import { ModuleFlag, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE } from '../ota/module-format';
 import { parseModule } from '../ota/module-file';
-import type { DeviceOsProfile } from '../ota/profiles';
+import { layoutsFor, versionList, type DeviceOsProfile } from '../ota/profiles';
 import { SystemUpdate } from '../ota/system-update';
 import { VirtualHttpServer } from '../net/http-server';
 import { idealLink } from '../net/link';
 import { LINK_PROFILES } from '../net/link-profiles';
 import { VirtualNetwork } from '../net/network';
 import { RealConnection } from '../net/real-server';
+import { AppCalls } from './app-calls';
 import { BackupRam } from './backup-ram';
 import { BootChecks, type InstalledModule } from './boot';
 import { BORON_DEFAULTS, RESET_REASON, TIMING, type VirtualBoronOptions } from './config';
@@ -22,7 +23,7 @@ import { Cpu } from './cpu';
 import { DeviceOs } from './device-os';
 import { buildModule } from './images';
 import { LogManager, type LogRecord } from './logging';
-import { checkDeviceOptions } from './options';
+import { checkDeviceOptions, describeValue, OptionCheck } from './options';
 import { SerialPort } from './serial';
 import { DeviceServices } from './services';
 import { defineSketch } from './sketch';
@@ -60,6 +61,8 @@ export class VirtualBoron {
   appName = '';
 
   private readonly options: VirtualBoronOptions;
+  /** powerOn() was called at least once: before it, a run has nothing to run. */
+  private poweredOn = false;
   private readonly random: SeededRandom;
   private readonly external = new ExternalWork();
   private readonly cpu: Cpu;
@@ -71,6 +74,8 @@ export class VirtualBoron {
   private readonly deviceOs: DeviceOs;
   private readonly services: DeviceServices;
   private readonly network: VirtualNetwork;
+  /** The app thread's calls that take time, one at a time. */
+  private readonly calls = new AppCalls((error) => this.fail(error));
   /** The sketches this device knows, by their images' SHA-256. */
   private readonly sketches: SketchCatalog;
   /** The system part's update calls, new at each boot. */
@@ -100,6 +105,7 @@ export class VirtualBoron {
       get update() {
         return device.update;
       },
+      calls: this.calls,
       reboot: (reason) => this.reboot(reason),
     });
     this.services = new DeviceServices(
@@ -186,6 +192,7 @@ export class VirtualBoron {
 
   powerOn(): this {
     if (this.state !== 'off') throw new EmulatorError('ALREADY_ON', 'Failed to power on: the device is already on.');
+    this.poweredOn = true;
     this.events.emit('device:power', { on: true });
     this.startBoot(RESET_REASON.NONE);
     return this;
@@ -213,7 +220,8 @@ export class VirtualBoron {
 
   /** Run for `ms` of virtual time. */
   async runFor(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new EmulatorError('NOT_A_DURATION', 'Failed to run for {ms} ms: pass a finite, non-negative number of milliseconds.', { ms: String(ms) });
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new EmulatorError('NOT_A_DURATION', 'Failed to run for {ms} ms: pass a finite, non-negative number of milliseconds.', { ms: describeValue(ms) });
+    this.checkPoweredOn(`run for ${ms} ms`);
     await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(ms));
   }
 
@@ -222,7 +230,16 @@ export class VirtualBoron {
    * contain. Fails with RUN_TIMEOUT after `timeoutMs` of virtual time (default 10 minutes).
    */
   async runUntil(condition: (() => boolean) | string | RegExp, options: { timeoutMs?: number } = {}): Promise<void> {
+    const what = typeof condition === 'function' ? '(a function)' : typeof condition === 'string' || condition instanceof RegExp ? JSON.stringify(String(condition)) : describeValue(condition);
+    if (typeof condition !== 'function' && typeof condition !== 'string' && !(condition instanceof RegExp)) {
+      throw new EmulatorError('INVALID_OPTION', 'Failed to run until {what}: that is not a condition. Pass a function that returns true when done, or the text or RegExp the serial output must contain.', { what });
+    }
+    new OptionCheck(`run until ${what}`).object(options, '', ['timeoutMs']);
     const timeoutMs = options.timeoutMs ?? 600_000;
+    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      throw new EmulatorError('NOT_A_DURATION', 'Failed to run until {what}: timeoutMs is {timeoutMs}. Pass a finite, non-negative number of milliseconds of virtual time.', { what, timeoutMs: describeValue(timeoutMs) });
+    }
+    this.checkPoweredOn(`run until ${what}`);
     const test = typeof condition === 'function' ? condition : this.serialCondition(condition);
     const outcome = await this.cpu.runUntil(this.clock.nowMicros + millisToMicros(timeoutMs), test);
     if (outcome === 'deadline') {
@@ -230,12 +247,18 @@ export class VirtualBoron {
       // What explains the wait: the latest diagnostics.
       const why = this.diagnosticsLog.entries.slice(-3).map((d) => d.message).join(' ');
       throw new EmulatorError('RUN_TIMEOUT', 'Failed to reach the condition {what} within {timeoutMs} ms of virtual time (now {now} ms). Last serial lines: {tail}{why}', {
-        what: typeof condition === 'function' ? '(a function)' : JSON.stringify(String(condition)),
+        what,
         timeoutMs,
         now: this.millis,
         tail: tail || '(none)',
         why: why ? `. Why (device.diagnostics): ${why}` : '',
       });
+    }
+  }
+
+  private checkPoweredOn(action: string): void {
+    if (!this.poweredOn) {
+      throw new EmulatorError('NOT_POWERED_ON', 'Failed to {action}: the device was never powered on, so nothing would run. Call powerOn() first, e.g. new VirtualBoron({ … }).powerOn().', { action });
     }
   }
 
@@ -290,10 +313,41 @@ export class VirtualBoron {
       this.flash.internal.load(module.startAddress, softDevice ? image.subarray(PREFIX_SIZE) : image);
     }
     this.boot.followInstalledSystem();
+    for (const image of [images[3], ...(options.modules ?? [])]) this.checkLayout(image);
     if (options.otaRegion) {
       this.sketches.given(options.otaRegion);
       this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
     }
+  }
+
+  /** A user part given to the device must start where one of its profile's user parts does: one built for another layout is explained. */
+  private checkLayout(image: Uint8Array): void {
+    const module = parseModule(image);
+    if (module.function !== ModuleFunction.USER_PART) return;
+    const profile = this.profile;
+    const users = profile.moduleBounds.filter((b) => b.function === ModuleFunction.USER_PART);
+    if (users.some((b) => b.start === module.startAddress)) return;
+    const inside = profile.moduleBounds.find((b) => b.start <= module.startAddress && module.startAddress < b.end);
+    const other = layoutsFor(module.function, module.index, module.startAddress);
+    throw new EmulatorError(
+      'MODULE_LAYOUT',
+      'Failed to install the user part at {at}: Device OS {version} has no user part there (its user {parts} {regions}{inside}){built}. Build it with buildModule({ sketch, deviceOs: \'{version}\' }){or}.',
+      {
+        at: hex(module.startAddress),
+        version: profile.version,
+        parts: users.length === 1 ? 'part is' : 'parts are',
+        regions: users.map((b) => `${hex(b.start)} to ${hex(b.end)}`).join(' and '),
+        inside: inside ? `, and ${hex(module.startAddress)} is inside its ${inside.name} region, ${hex(inside.start)} to ${hex(inside.end)}` : '',
+        built: other ? `: the image was built for the layout of Device OS ${versionList(other.versions)}` : '',
+        or: other ? `, or give the device deviceOs '${other.versions[0]}'` : '',
+      },
+    );
+  }
+
+  /** Misuse the run cannot go on from (a call not awaited): the firmware stops here and the run fails with `error`. */
+  private fail(error: EmulatorError): void {
+    this.state = 'crashed';
+    this.cpu.halt(error);
   }
 
   /** The MCU restarts: what the running firmware had in RAM is gone, backup RAM stays. */
@@ -310,6 +364,7 @@ export class VirtualBoron {
     this.resetReason = reason;
     this.led.controlled = false;
     this.deviceOs.newBoot(reason);
+    this.calls.newBoot();
     this.logManager.reset();
     this.network.closeAll();
     this.diagnosticsLog.closeChapter();
@@ -374,6 +429,7 @@ export class VirtualBoron {
         stack: this.options.stack ?? BORON_DEFAULTS.stack,
         random: this.random,
         generation: gen,
+        calls: this.calls,
       }),
     );
     await instance.startup?.();
