@@ -244,8 +244,11 @@ export class Cpu {
 
   /** Fire alarms due by `limit` in order, waiting for outside work between them. */
   private async advance(limit: Micros, until?: () => boolean): Promise<void> {
+    const run = this.run;
     for (;;) {
       if (this.external.busy) await this.external.settle();
+      // The run ended while outside work was pending (the firmware was halted): time stops here.
+      if (this.run !== run) return;
       if (!this.clock.fireNext(limit)) break;
       if (this.interruptHandler || until?.()) return;
     }

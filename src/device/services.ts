@@ -29,6 +29,8 @@ export interface DeviceParts {
   profile(): DeviceOsProfile;
   /** Bytes a server sent toward the device. */
   served(bytes: Uint8Array): void;
+  /** Stop the run with `error`. */
+  fail(error: Error): void;
 }
 
 /**
@@ -64,6 +66,10 @@ export class DeviceServices implements NetContext, SystemUpdateHost {
 
   served(bytes: Uint8Array): void {
     this.parts.served(bytes);
+  }
+
+  fail(error: Error): void {
+    this.parts.fail(error);
   }
 
   spend(micros: number): Promise<void> {

@@ -122,6 +122,7 @@ export class VirtualBoron {
         led: this.led,
         profile: () => this.profile,
         served: (bytes) => this.sketches.served(bytes),
+        fail: (error) => this.fail(error),
       },
       this.random.fork('net'),
     );
@@ -131,8 +132,11 @@ export class VirtualBoron {
       this.services,
       link,
       (host, port, peer) => {
-        const real = options.realServers?.[`${host}:${port}`] ?? options.realServers?.[host];
-        return real ? new RealConnection(this.services, peer, real) : this.server.accept(host, port, peer);
+        const servers = options.realServers ?? {};
+        const name = Object.hasOwn(servers, `${host}:${port}`) ? `${host}:${port}` : Object.hasOwn(servers, host) ? host : undefined;
+        if (name === undefined) return this.server.accept(host, port, peer);
+        const timeoutMs = options.realServerTimeoutMs ?? BORON_DEFAULTS.realServerTimeoutMs;
+        return RealConnection.open(this.services, peer, { address: servers[name], name: `${host}:${port}`, timeoutMs });
       },
       options.dns,
       options.faults,
@@ -345,7 +349,7 @@ export class VirtualBoron {
   }
 
   /** Misuse the run cannot go on from (a call not awaited): the firmware stops here and the run fails with `error`. */
-  private fail(error: EmulatorError): void {
+  private fail(error: Error): void {
     this.state = 'crashed';
     this.cpu.halt(error);
   }
