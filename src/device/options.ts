@@ -127,7 +127,7 @@ export function checkDeviceOptions(options: unknown): DeviceOsProfile {
   if (o.link !== undefined) {
     if (typeof o.link === 'string' || typeof (o.link as { open?: unknown } | null)?.open !== 'function') {
       if (typeof o.link !== 'string' || !Object.hasOwn(LINK_PROFILES, o.link)) {
-        check.fail('link {actual} is not a named link', 'Use one of {known}, or a model from recordedLink() or parametricLink().', { actual: describeValue(o.link), known: Object.keys(LINK_PROFILES).join(', ') });
+        check.fail(typeof o.link === 'string' ? 'link {actual} is not a named link' : 'link is {actual}, not a link model', 'Use one of {known}, or a model from recordedLink() or parametricLink().', { actual: describeValue(o.link), known: Object.keys(LINK_PROFILES).join(', ') });
       }
     }
   }

@@ -121,7 +121,7 @@ export class VirtualBoron {
         deviceOs: this.deviceOs,
         led: this.led,
         profile: () => this.profile,
-        served: (bytes) => this.sketches.served(bytes),
+        served: (bytes) => this.sketches.receive(bytes),
         fail: (error) => this.fail(error),
       },
       this.random.fork('net'),
@@ -307,7 +307,7 @@ export class VirtualBoron {
     ];
     // Each image goes where its prefix says it starts, as the factory (or a programmer) flashes it.
     for (const image of [...images, ...(options.modules ?? [])]) {
-      this.sketches.given(image);
+      this.sketches.give(image);
       const module = parseModule(image);
       if (module.platformId !== PLATFORM_BORON) {
         throw new EmulatorError('MODULE_PLATFORM', 'Failed to install a {fn} module: it is for platform {platform}, not the Boron ({boron}).', { fn: module.functionName, platform: module.platformId, boron: PLATFORM_BORON });
@@ -319,7 +319,7 @@ export class VirtualBoron {
     this.boot.followInstalledSystem();
     for (const image of [images[3], ...(options.modules ?? [])]) this.checkLayout(image);
     if (options.otaRegion) {
-      this.sketches.given(options.otaRegion);
+      this.sketches.give(options.otaRegion);
       this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
     }
   }
