@@ -80,7 +80,7 @@ function describeModule(m: InstalledModule): string {
 /** The common frame of every matcher: a device to read, or a clear failure saying what was received. */
 function match(ctx: MatcherContext, name: string, received: unknown, expected: unknown, check: (device: DeviceView, print: (v: unknown) => string) => { pass: boolean; what: string }): MatcherResult {
   const printExpected = ctx.utils?.printExpected ?? ((v: unknown) => (v instanceof RegExp ? String(v) : JSON.stringify(v)));
-  const printReceived = ctx.utils?.printReceived ?? ((v: unknown) => String(v));
+  const printReceived = ctx.utils?.printReceived ?? ((v: unknown) => (typeof v === 'object' && v !== null ? `an object (${v.constructor?.name ?? 'no prototype'})` : String(v)));
   const hint = ctx.utils?.matcherHint(`${ctx.isNot ? '.not' : ''}.${name}`, 'device', 'expected') ?? `expect(device)${ctx.isNot ? '.not' : ''}.${name}(expected)`;
   if (!isDevice(received)) {
     return { pass: false, message: () => `${hint}\n\nExpected a VirtualBoron, received ${printReceived(received)}.` };

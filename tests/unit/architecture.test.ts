@@ -61,4 +61,11 @@ describe('layering', () => {
     const offending = files(SRC).filter((file) => /(from|require\()\s*'node:(net|http|_http_common)'/.test(readFileSync(file, 'utf8')) && !relative(SRC, file).startsWith('net/'));
     expect(offending).toEqual([]);
   });
+
+  it('src/jest.ts (virtual-boron/jest) loads nothing at run time, no test framework included, and nothing in src loads it', () => {
+    const matchers = readFileSync(join(SRC, 'jest.ts'), 'utf8');
+    expect([...matchers.matchAll(/^import (?!type )[^;]*;/gm)].map((m) => m[0])).toEqual([]);
+    expect(importsIn(matchers).filter((spec) => !spec.startsWith('./'))).toEqual([]);
+    expect(files(SRC).filter((file) => importsOf(file).some((spec) => /(^|\/)jest$/.test(spec))).map((f) => relative(SRC, f))).toEqual([]);
+  });
 });
