@@ -1,7 +1,8 @@
 import { buildModuleImage, CRC_SIZE, ModuleFunction, moduleFunctionName, type ModuleSpec } from '../ota/module-format';
 import { userPartBounds, type DeviceOsProfile, type DeviceOsVersion } from '../ota/profiles';
 import { bytes, EmulatorError, hex } from '../sim/messages';
-import { describeValue, isSketch, OptionCheck, profileFor } from './options';
+import { isSketch, profileFor } from './options';
+import { describeValue, OptionCheck } from '../sim/option-check';
 import type { Sketch } from './sketch';
 
 /**

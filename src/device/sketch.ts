@@ -7,7 +7,7 @@ import type { TCPClient } from '../net/tcp-client';
 import type { LogFilter, LogFunction } from './logging';
 import type { SerialApi } from './serial';
 import type { SystemApi } from './system-api';
-import { describeValue, OptionCheck } from './options';
+import { describeValue, OptionCheck } from '../sim/option-check';
 
 /**
  * `SYSTEM_MODE(...)`: AUTOMATIC connects to the cloud before setup(); SEMI_AUTOMATIC and MANUAL
