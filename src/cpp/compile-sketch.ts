@@ -5,6 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { defineSketch, type Sketch, type SystemMode } from '../device/sketch';
 import { USER_BACKUP_RAM_SIZE } from '../device/backup-ram';
 import { bytes, EmulatorError, formatMessage } from '../sim/messages';
+import { describeValue, OptionCheck } from '../sim/option-check';
 import { DEVICE_OS_VERSIONS, systemVersionNumber, type DeviceOsVersion } from '../ota/profiles';
 import { readSketch, type SketchFiles, type SketchSource } from './sources';
 import { CppApp, inspectImage, type CompiledImage } from './runtime';
@@ -68,6 +69,15 @@ const ASYNCIFY_LEVEL = 2;
  * `VirtualBoron({ app })` and `buildModule({ sketch })` take like any other. Cached by content.
  */
 export async function compileSketch(source: SketchSource, options: CompileSketchOptions = {}): Promise<Sketch> {
+  const check: OptionCheck = new OptionCheck('compile the sketch');
+  check.object(options, '', ['name', 'deviceOs', 'cacheDir', 'defines']);
+  if (options.name !== undefined) check.string(options.name, 'name', 'a name that is not empty');
+  if (options.cacheDir !== undefined && options.cacheDir !== false) check.string(options.cacheDir, 'cacheDir', 'a folder, or false for memory only');
+  if (options.defines !== undefined) {
+    for (const [name, value] of Object.entries(check.object(options.defines, 'defines', 'any'))) {
+      if (typeof value !== 'string' && typeof value !== 'number' && value !== true) check.fail('defines.{name} is {actual}', 'Pass a string, a number, or true (for -D {name}).', { name, actual: describeValue(value) });
+    }
+  }
   const deviceOs = options.deviceOs ?? '1.4.4';
   if (!(DEVICE_OS_VERSIONS as readonly string[]).includes(deviceOs)) {
     throw new EmulatorError('UNKNOWN_PROFILE', 'Failed to compile the sketch: Device OS "{version}" has no profile. Use one of {known}.', { version: String(deviceOs), known: DEVICE_OS_VERSIONS.join(', ') });

@@ -8,7 +8,6 @@ import { explainValidation } from '../ota/explain';
 import { ModuleFunction, moduleFunctionName, PLATFORM_BORON, SoftDeviceInfo, type ModulePrefix } from '../ota/module-format';
 import { profileForSystemVersion, type DeviceOsProfile } from '../ota/profiles';
 import { fetchModule, findModuleBounds, installedVersion, readModuleInfo, Validation, verifyCrc, type ModuleBounds, type ModuleCheck } from '../ota/validation';
-import { sketchForSha } from './images';
 import { defineSketch, type Sketch } from './sketch';
 
 /** A module installed in internal flash, as the device reads it. */
@@ -80,6 +79,8 @@ export class BootChecks {
     private readonly events: EventBus,
     private readonly diagnostics: Diagnostics,
     factory: DeviceOsProfile,
+    /** The sketch an image with this SHA-256 (its suffix's) runs, as this device knows it. */
+    private readonly sketchForSha: (sha: string) => Sketch | undefined,
   ) {
     this.profile = factory;
     events.on('ota:bootloader', (e) => {
@@ -322,7 +323,7 @@ export class BootChecks {
     const length = (info.endAddress - info.startAddress) >>> 0;
     if (length < 38 || bounds.start + length > this.flash.internal.size) return undefined;
     const sha = this.flash.internal.read(bounds.start + length - 34, 32);
-    return sketchForSha(Buffer.from(sha).toString('hex'));
+    return this.sketchForSha(Buffer.from(sha).toString('hex'));
   }
 
   private bounds(fn: number): ModuleBounds {

@@ -31,6 +31,12 @@ export interface VirtualBoronOptions {
    * device's TCPClient talks to it through a real socket. Virtual time stands still while it answers.
    */
   realServers?: Record<string, RealServerAddress>;
+  /**
+   * How long, in host milliseconds, a real server may take to accept a connection or to send a whole
+   * answer while virtual time stands still; then the run fails with REAL_SERVER_TIMEOUT. The one
+   * place host time enters a run. Default 4,000 ms (under jest's 5 s test timeout, so the cause is named).
+   */
+  realServerTimeoutMs?: number;
   /** Same seed and inputs, same run, byte for byte. */
   seed?: number | string;
   /** What uninitialised stack variables (a `FileTransfer::Descriptor`) hold. */
@@ -75,6 +81,8 @@ export const BORON_DEFAULTS = {
   freeMemory: 70_184,
   /** A finished device keeps the story of its run, not an entry per chunk and per line. */
   trace: 'ota',
+  /** Not the device's: how long a real server may keep a run waiting, in host time (under jest's default 5 s test timeout). */
+  realServerTimeoutMs: 4_000,
 } as const;
 
 /** The modelled device's own timings: not options, but named and sourced here. */

@@ -189,6 +189,15 @@ export class Cpu {
     return this.run !== undefined;
   }
 
+  /** The firmware stops for good (a misuse the run cannot go on from): its calls never return, and the run gets `error`. */
+  halt(error: unknown): void {
+    this.generation++;
+    this.parked = undefined;
+    this.debt = 0;
+    this.threadAlive = false;
+    this.crash(error);
+  }
+
   /** The firmware thread failed (a sketch threw): the run that is waiting gets the error. */
   crash(error: unknown): void {
     this.fault = error;
@@ -251,8 +260,11 @@ export class Cpu {
 
   /** Fire alarms due by `limit` in order, waiting for outside work between them. */
   private async advance(limit: Micros, until?: () => boolean): Promise<void> {
+    const run = this.run;
     for (;;) {
       if (this.external.busy) await this.external.settle();
+      // The run ended while outside work was pending (the firmware was halted): time stops here.
+      if (this.run !== run) return;
       if (!this.clock.fireNext(limit)) break;
       if (this.interruptHandler || until?.()) return;
     }

@@ -7,6 +7,7 @@ import type { Descriptor } from '../ota/descriptor';
 import type { DeviceOsProfile } from '../ota/profiles';
 import type { SystemUpdate } from '../ota/system-update';
 import { RESET_REASON, resetReasonName, TIMING } from './config';
+import type { AppCalls } from './app-calls';
 import type { Cpu } from './cpu';
 import type { LogManager } from './logging';
 import type { Sketch, SketchInstance } from './sketch';
@@ -23,6 +24,8 @@ export interface DeviceOsHost {
   readonly cloud: { connectMs: number; disconnectMs: number };
   /** The system part's update calls of the current boot. */
   readonly update: SystemUpdate;
+  /** The app thread's calls that take time: app code the system runs inside one is nested. */
+  readonly calls: AppCalls;
   /** Restart the MCU: the running firmware stops where it is and the device boots again. */
   reboot(reason: number): void;
 }
@@ -243,7 +246,7 @@ export class DeviceOs {
   /** Run the handlers of `event` now, on the thread that raised it; `data` is the event's pointer (a firmware_update's descriptor). */
   dispatch(event: SystemEventName, param: number, data?: Descriptor): void {
     this.host.events.emit('system:event', { event, param });
-    for (const h of this.handlers) if (h.event === event) h.handler(event, param, data);
+    for (const h of this.handlers) if (h.event === event) this.host.calls.handler(() => h.handler(event, param, data));
   }
 
   /** `system_pending_shutdown()`: reset at the next idle point, after the `reset_pending` event. */
@@ -333,7 +336,8 @@ export class DeviceOs {
   private async runCloudCalls(): Promise<void> {
     while (this.calls.length > 0) {
       const call = this.calls.shift()!;
-      const result = await this.functions.get(call.name)!(call.argument);
+      // The handler runs inside the call that reached the system loop (a delay, Particle.process()), on the app thread.
+      const result = await this.host.calls.nested(async () => this.functions.get(call.name)!(call.argument));
       // The result goes out with the session's next message: it is lost if the device resets first.
       this.replies.push({ call, result });
       this.replyAlarm.schedule(millisToMicros(CLOUD_REPLY_MS));

@@ -85,7 +85,8 @@ export class SerialPort {
   }
 }
 
-type Printable = string | number | boolean;
+/** What `Serial.print` takes: a number that is not whole prints with two decimals. */
+export type Printable = string | number | boolean;
 
 const printable = (value: Printable): string => (typeof value === 'number' && !Number.isInteger(value) ? printFloat(value, 2) : String(value));
 
@@ -115,11 +116,15 @@ export function printFloat(value: number, digits: number): string {
 export class SerialApi {
   constructor(private readonly port: SerialPort) {}
 
+  /** Does nothing: the USB port is always open (the baud rate does not matter over USB). */
   begin(_baud?: number): void {}
+  /** Does nothing. */
   end(): void {}
+  /** Always true: the test is the host at the other end. */
   isConnected(): boolean {
     return true;
   }
+  /** Bytes typed by the test (`device.serial.type(text)`) and not read yet. */
   available(): number {
     return this.port.pendingInput();
   }
@@ -127,9 +132,11 @@ export class SerialApi {
   read(): number {
     return this.port.takeInput();
   }
+  /** The next typed byte without taking it, or -1. */
   peek(): number {
     return this.port.takeInput(true);
   }
+  /** Print one byte, a string (Latin-1) or bytes: the count written. */
   write(data: number | string | Uint8Array): number {
     const text = typeof data === 'number' ? String.fromCharCode(data & 0xff) : typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
     this.port.emit(text);
@@ -139,12 +146,15 @@ export class SerialApi {
   print(value: Printable): number {
     return this.write(printable(value));
   }
+  /** `print`, then CR LF. */
   println(value: Printable = ''): number {
     return this.write(`${printable(value)}\r\n`);
   }
+  /** Print `sprintf(format, …args)`. */
   printf(format: string, ...args: PrintfArg[]): number {
     return this.write(sprintf(format, ...args));
   }
+  /** `printf`, then CR LF. */
   printlnf(format: string, ...args: PrintfArg[]): number {
     return this.write(`${sprintf(format, ...args)}\r\n`);
   }

@@ -27,6 +27,10 @@ export interface DeviceParts {
   readonly led: { controlled: boolean; color: string };
   /** The Device OS profile in force. */
   profile(): DeviceOsProfile;
+  /** Bytes a server sent toward the device. */
+  served(bytes: Uint8Array): void;
+  /** Stop the run with `error`. */
+  fail(error: Error): void;
 }
 
 /**
@@ -58,6 +62,14 @@ export class DeviceServices implements NetContext, SystemUpdateHost {
 
   get connectFailureResult(): number {
     return this.parts.profile().connectFailureResult;
+  }
+
+  served(bytes: Uint8Array): void {
+    this.parts.served(bytes);
+  }
+
+  fail(error: Error): void {
+    this.parts.fail(error);
   }
 
   spend(micros: number): Promise<void> | undefined {

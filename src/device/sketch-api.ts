@@ -6,7 +6,7 @@ import { sprintf } from '../sim/printf';
 import type { SeededRandom } from '../sim/random';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
 import { systemVersionOf, type DeviceOsProfile } from '../ota/profiles';
-import type { SystemUpdate } from '../ota/system-update';
+import type { FinishResultArgument, SystemUpdate } from '../ota/system-update';
 import type { NetContext } from '../net/context';
 import type { VirtualNetwork } from '../net/network';
 import { TCPClient } from '../net/tcp-client';
@@ -17,6 +17,9 @@ import type { DeviceOs } from './device-os';
 import { makeLogger, type LogFilter, type LogManager } from './logging';
 import { SerialApi, type SerialPort } from './serial';
 import type { SketchApi } from './sketch';
+import type { AppCalls } from './app-calls';
+import { guardingPrototype, guardMembers } from './api-guard';
+import type { CloudFunction } from './device-os';
 import { stackSource, type StackOption } from './stack';
 import { SystemApi } from './system-api';
 
@@ -39,6 +42,8 @@ export interface SketchWorld {
   /** The device's seeded randomness, and the boot's number to fork it by. */
   readonly random: SeededRandom;
   readonly generation: number;
+  /** The app thread's calls that take time: one at a time. */
+  readonly calls: AppCalls;
 }
 
 /**
@@ -47,7 +52,7 @@ export interface SketchWorld {
  * the part it belongs to; this only puts Device OS's names on them.
  */
 export function createSketchApi(world: SketchWorld): SketchApi {
-  const { cpu, logs, deviceOs, update, net, network } = world;
+  const { cpu, logs, deviceOs, update, net, network, calls } = world;
   const uninitialised = stackSource(world.stack, world.random.fork(`stack/${world.generation}`));
   const hostRandom = world.random.fork(`host/${world.generation}`);
   const onUninitialisedRead = (field: DescriptorField, value: number, reader: string): void => {
@@ -63,7 +68,7 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     systemVersionNumber: version.number,
     freeMemory: world.freeMemory,
     resetReason: world.resetReason,
-    reset: (reason) => deviceOs.reset(reason),
+    reset: calls.track('System.reset', (reason: number) => deviceOs.reset(reason)),
     subscribe: (event, handler) => deviceOs.subscribe(event, handler),
     get resetPending() {
       return deviceOs.isResetPending;
@@ -79,51 +84,93 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     cpu.charge(TIMING.clockReadMicros);
     return micros;
   };
-  return {
-    Serial: new SerialApi(world.serial),
-    Log: makeLogger(logs, 'app'),
+  class SketchTCPClient extends TCPClient {
+    constructor() {
+      super(net, network);
+    }
+    override connect(host: string, port: number): Promise<number> {
+      return tcp.connect(() => super.connect(host, port));
+    }
+    override write(data: Uint8Array | string | number, size?: number): Promise<number> {
+      return tcp.write(() => super.write(data, size));
+    }
+    override available(): Promise<number> {
+      return tcp.available(() => super.available());
+    }
+    override read(): Promise<number>;
+    override read(buf: Uint8Array, size: number): Promise<number>;
+    override read(buf?: Uint8Array, size?: number): Promise<number> {
+      return tcp.read(() => (buf === undefined ? super.read() : super.read(buf, size ?? buf.length)));
+    }
+    override peek(): Promise<number> {
+      return tcp.peek(() => super.peek());
+    }
+    override connected(): Promise<boolean> {
+      return tcp.connected(() => super.connected());
+    }
+    override stop(): Promise<void> {
+      return tcp.stop(() => super.stop());
+    }
+  }
+  // A member TCPClient lacks is named, not a TypeError.
+  Object.setPrototypeOf(SketchTCPClient.prototype, guardingPrototype(TCPClient.prototype, 'TCPClient'));
+  const method = <R>(name: string) => calls.track(`TCPClient.${name}`, (run: () => Promise<R>) => run());
+  const tcp = {
+    connect: method<number>('connect'),
+    write: method<number>('write'),
+    available: method<number>('available'),
+    read: method<number>('read'),
+    peek: method<number>('peek'),
+    connected: method<boolean>('connected'),
+    stop: method<void>('stop'),
+  };
+  const api: SketchApi = {
+    Serial: guardMembers(new SerialApi(world.serial), 'Serial'),
+    Log: guardMembers(makeLogger(logs, 'app'), 'Log'),
     Logger: function Logger(category: string) {
-      return makeLogger(logs, category);
+      return guardMembers(makeLogger(logs, category), 'Logger');
     } as unknown as SketchApi['Logger'],
     SerialLogHandler: class SerialLogHandler {
       constructor(level: number = LogLevel.LOG_LEVEL_INFO, filters: LogFilter[] = []) {
         logs.addSerialHandler(level, filters);
       }
     },
-    System,
-    Particle: {
-      connected: () => deviceOs.connected,
-      process: () => deviceOs.process(),
-      function: (name, handler) => deviceOs.registerFunction(name, handler),
-    },
+    System: guardMembers(System, 'System'),
+    Particle: guardMembers(
+      {
+        connected: () => deviceOs.connected,
+        process: calls.track('Particle.process', () => deviceOs.process()),
+        function: (name: string, handler: CloudFunction) => deviceOs.registerFunction(name, handler),
+      },
+      'Particle',
+    ),
     millis: () => clockRead(Math.floor(cpu.sinceBootMicros / 1000) >>> 0),
     micros: () => clockRead(cpu.sinceBootMicros >>> 0),
-    delay: (ms: number) => deviceOs.delay(ms),
+    delay: calls.track('delay', (ms: number) => deviceOs.delay(ms)),
     sprintf,
-    TCPClient: class extends TCPClient {
-      constructor() {
-        super(net, network);
-      }
-    },
-    FileTransfer: {
-      Descriptor: class extends Descriptor {
-        constructor() {
-          super(uninitialised, onUninitialisedRead);
-        }
+    TCPClient: SketchTCPClient,
+    FileTransfer: guardMembers(
+      {
+        Descriptor: class extends Descriptor {
+          constructor() {
+            super(uninitialised, onUninitialisedRead);
+          }
+        },
+        Store: FileTransferStore,
       },
-      Store: FileTransferStore,
-    },
-    Spark_Prepare_For_Firmware_Update: async (file, flags) => {
+      'FileTransfer',
+    ),
+    Spark_Prepare_For_Firmware_Update: calls.track('Spark_Prepare_For_Firmware_Update', async (file: Descriptor, flags: number) => {
       await cpu.spend(TIMING.systemCallMicros);
       const result = await update.prepare(file, flags);
       deviceOs.prepared();
       return result;
-    },
-    Spark_Save_Firmware_Chunk: (file, chunk) => promised(() => andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk))),
-    Spark_Finish_Firmware_Update: async (file, flags, module) => {
+    }),
+    Spark_Save_Firmware_Chunk: calls.track('Spark_Save_Firmware_Chunk', (file: Descriptor, chunk: Uint8Array) => promised(() => andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk)))),
+    Spark_Finish_Firmware_Update: calls.track('Spark_Finish_Firmware_Update', async (file: Descriptor, flags: number | boolean, module: FinishResultArgument) => {
       await cpu.spend(TIMING.systemCallMicros);
       return update.finish(file, Number(flags), module);
-    },
+    }),
     LOG_LEVEL_ALL: LogLevel.LOG_LEVEL_ALL,
     LOG_LEVEL_TRACE: LogLevel.LOG_LEVEL_TRACE,
     LOG_LEVEL_INFO: LogLevel.LOG_LEVEL_INFO,
@@ -140,4 +187,6 @@ export function createSketchApi(world: SketchWorld): SketchApi {
       },
     },
   };
+  // A member of Particle's API the emulator does not model (Particle.publish, Cellular, …) is named, not undefined.
+  return guardMembers(api, undefined);
 }

@@ -36,33 +36,47 @@ export class SystemApi {
   reset(): Promise<never> {
     return this.host.reset(RESET_REASON_USER);
   }
+  /** Free heap in bytes: the `freeMemory` option (default 70,184, what the forum thread's Boron printed). */
   freeMemory(): number {
     return this.host.freeMemory;
   }
+  /** The running system part's Device OS version, e.g. "1.4.4". */
   version(): string {
     return this.host.systemVersion;
   }
+  /** `SYSTEM_VERSION` of the running system part: 0xMMmmpp then 0xFF (1.4.4 is 0x010404FF). */
   versionNumber(): number {
     return this.host.systemVersionNumber;
   }
+  /** Why this boot happened: 0 power-on, 20 the RESET button, 70 after an update (2.0+), 90 update timeout, 140 `System.reset()` (and 1.x's reset after an update). */
   resetReason(): number {
     return this.host.resetReason;
   }
+  /** Whether updates are enabled (Prepare refuses while they are not). */
   updatesEnabled(): boolean {
     return this.host.updateFlags.updatesEnabled;
   }
+  /** Allow updates again. */
   enableUpdates(): void {
     this.host.updateFlags.updatesEnabled = true;
   }
+  /** Refuse updates: Prepare returns 1 (3.x+: -1380, OTA_UPDATES_DISABLED) and erases nothing. */
   disableUpdates(): void {
     this.host.updateFlags.updatesEnabled = false;
   }
+  /** Whether the cloud announced an update (never, in the emulator). */
   updatesPending(): boolean {
     return this.host.updateFlags.updatesPending;
   }
+  /** Whether the cloud forces updates (never, in the emulator). */
   updatesForced(): boolean {
     return this.host.updateFlags.updatesForced;
   }
+  /**
+   * Subscribe to a system event: 'firmware_update' (param 0 begin, 2 progress, 1 complete, -1 failed,
+   * with the descriptor), 'reset_pending', 'reset'. Handlers run to the end at once, on the thread
+   * that raised the event: a call that takes time from one is refused.
+   */
   on(event: SystemEventName, handler: SystemEventHandler): void {
     this.host.subscribe(event, handler);
   }
@@ -70,12 +84,15 @@ export class SystemApi {
   disableReset(): void {
     this.host.setResetEnabled(false);
   }
+  /** Let a held-back reset happen. */
   enableReset(): void {
     this.host.setResetEnabled(true);
   }
+  /** Whether a pending reset may happen now. */
   resetEnabled(): boolean {
     return this.host.resetEnabled;
   }
+  /** Whether the system wants to reset (after Finish). */
   resetPending(): boolean {
     return this.host.resetPending;
   }

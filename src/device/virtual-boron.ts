@@ -8,13 +8,14 @@ import { BoronFlash } from '../hal/boron-flash';
 import { DctModuleSlots } from '../ota/dct-slots';
 import { ModuleFlag, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE } from '../ota/module-format';
 import { parseModule } from '../ota/module-file';
-import { PROFILES, type DeviceOsProfile } from '../ota/profiles';
+import { layoutsFor, versionList, type DeviceOsProfile } from '../ota/profiles';
 import { SystemUpdate } from '../ota/system-update';
 import { VirtualHttpServer } from '../net/http-server';
 import { idealLink } from '../net/link';
 import { LINK_PROFILES } from '../net/link-profiles';
 import { VirtualNetwork } from '../net/network';
 import { RealConnection } from '../net/real-server';
+import { AppCalls } from './app-calls';
 import { BackupRam } from './backup-ram';
 import type { DeviceInput, DeviceSnapshot, DeviceState, SnapshotFingerprint } from './snapshot';
 import { BootChecks, type InstalledModule } from './boot';
@@ -23,10 +24,13 @@ import { Cpu } from './cpu';
 import { DeviceOs } from './device-os';
 import { buildModule } from './images';
 import { LogBook, LogManager, type LogRecord } from './logging';
+import { checkDeviceOptions } from './options';
+import { describeValue, OptionCheck } from '../sim/option-check';
 import { SerialPort } from './serial';
 import { DeviceServices } from './services';
 import { defineSketch } from './sketch';
 import { createSketchApi } from './sketch-api';
+import { SketchCatalog } from './sketch-catalog';
 
 export type { VirtualBoronOptions } from './config';
 export type { InstalledModule } from './boot';
@@ -62,6 +66,8 @@ export class VirtualBoron {
   private readonly options: Pick<VirtualBoronOptions, 'gen2UnalignedWriteBug' | 'freeMemory' | 'stack'>;
   /** The options as given, for a snapshot's replay: a reference to the caller's object, never a copy of its images. */
   private readonly given: VirtualBoronOptions;
+  /** powerOn() was called at least once: before it, a run has nothing to run. */
+  private poweredOn = false;
   private readonly random: SeededRandom;
   private readonly external = new ExternalWork();
   private readonly cpu: Cpu;
@@ -77,26 +83,25 @@ export class VirtualBoron {
   private readonly deviceOs: DeviceOs;
   private readonly services: DeviceServices;
   private readonly network: VirtualNetwork;
+  /** The app thread's calls that take time, one at a time. */
+  private readonly calls = new AppCalls((error) => this.fail(error));
+  /** The sketches this device knows, by their images' SHA-256. */
+  private readonly sketches: SketchCatalog;
   /** The system part's update calls, new at each boot. */
   private update!: SystemUpdate;
 
   constructor(options: VirtualBoronOptions = {}) {
+    const factory = checkDeviceOptions(options);
     this.options = { gen2UnalignedWriteBug: options.gen2UnalignedWriteBug, freeMemory: options.freeMemory, stack: options.stack };
     this.given = options;
-    const factory: DeviceOsProfile | undefined = Object.hasOwn(PROFILES, options.deviceOs ?? BORON_DEFAULTS.deviceOs) ? PROFILES[options.deviceOs ?? BORON_DEFAULTS.deviceOs] : undefined;
-    if (!factory) {
-      throw new EmulatorError('UNKNOWN_PROFILE', 'Failed to create the device: Device OS "{version}" has no profile. Use one of {known}.', {
-        version: String(options.deviceOs),
-        known: Object.keys(PROFILES).join(', '),
-      });
-    }
     this.events = new EventBus(() => this.clock.nowMicros, checkedTraceLevel(options.trace ?? BORON_DEFAULTS.trace));
     this.random = new SeededRandom(options.seed ?? BORON_DEFAULTS.seed);
     this.backupRam = new BackupRam(this.random.fork('backup-ram'));
     this.cpu = new Cpu(this.clock, this.external);
     this.serial = new SerialPort(this.cpu, this.events);
     this.logManager = new LogManager(this.cpu, this.serial, this.events, new LogBook());
-    this.boot = new BootChecks(this.flash, this.slots, this.events, this.diagnosticsLog, factory);
+    this.sketches = new SketchCatalog(() => this.server.routes);
+    this.boot = new BootChecks(this.flash, this.slots, this.events, this.diagnosticsLog, factory, (sha) => this.sketches.sketchFor(sha));
     const device = this;
     this.deviceOs = new DeviceOs({
       cpu: this.cpu,
@@ -111,6 +116,7 @@ export class VirtualBoron {
       get update() {
         return device.update;
       },
+      calls: this.calls,
       reboot: (reason) => this.reboot(reason),
     });
     this.services = new DeviceServices(
@@ -126,6 +132,8 @@ export class VirtualBoron {
         deviceOs: this.deviceOs,
         led: this.led,
         profile: () => this.profile,
+        served: (bytes) => this.sketches.receive(bytes),
+        fail: (error) => this.fail(error),
       },
       this.random.fork('net'),
     );
@@ -136,8 +144,11 @@ export class VirtualBoron {
       this.services,
       link,
       (host, port, peer) => {
-        const real = realServers?.[`${host}:${port}`] ?? realServers?.[host];
-        return real ? new RealConnection(this.services, peer, real) : this.server.accept(host, port, peer);
+        const servers = options.realServers ?? {};
+        const name = Object.hasOwn(servers, `${host}:${port}`) ? `${host}:${port}` : Object.hasOwn(servers, host) ? host : undefined;
+        if (name === undefined) return this.server.accept(host, port, peer);
+        const timeoutMs = options.realServerTimeoutMs ?? BORON_DEFAULTS.realServerTimeoutMs;
+        return RealConnection.open(this.services, peer, { address: servers[name], name: `${host}:${port}`, timeoutMs });
       },
       options.dns,
       options.faults,
@@ -199,6 +210,8 @@ export class VirtualBoron {
     device.cpu.generation = snapshot.generation + (snapshot.state === 'off' ? 0 : 1);
     if (snapshot.state !== 'off') device.backupRam.powerLost();
     device.notReplayable = 'it was restored from a snapshot as a power cut, and what came before is not recorded';
+    // Time may pass while it is off (as after any power cut) if it was ever on.
+    device.poweredOn = snapshot.inputs.some((input) => input.kind === 'power-on');
     return device;
   }
 
@@ -351,6 +364,7 @@ export class VirtualBoron {
   powerOn(): this {
     if (this.state !== 'off') throw new EmulatorError('ALREADY_ON', 'Failed to power on: the device is already on.');
     this.record({ kind: 'power-on' });
+    this.poweredOn = true;
     this.events.emit('device:power', { on: true });
     this.startBoot(RESET_REASON.NONE);
     return this;
@@ -382,7 +396,8 @@ export class VirtualBoron {
 
   /** Run for `ms` of virtual time. */
   async runFor(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new EmulatorError('NOT_A_DURATION', 'Failed to run for {ms} ms: pass a finite, non-negative number of milliseconds.', { ms: String(ms) });
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new EmulatorError('NOT_A_DURATION', 'Failed to run for {ms} ms: pass a finite, non-negative number of milliseconds.', { ms: describeValue(ms) });
+    this.checkPoweredOn(`run for ${ms} ms`);
     await this.runCpu(this.clock.nowMicros + millisToMicros(ms));
   }
 
@@ -418,7 +433,16 @@ export class VirtualBoron {
    * contain. Fails with RUN_TIMEOUT after `timeoutMs` of virtual time (default 10 minutes).
    */
   async runUntil(condition: (() => boolean) | string | RegExp, options: { timeoutMs?: number } = {}): Promise<void> {
+    const what = typeof condition === 'function' ? '(a function)' : typeof condition === 'string' || condition instanceof RegExp ? JSON.stringify(String(condition)) : describeValue(condition);
+    if (typeof condition !== 'function' && typeof condition !== 'string' && !(condition instanceof RegExp)) {
+      throw new EmulatorError('INVALID_OPTION', 'Failed to run until {what}: that is not a condition. Pass a function that returns true when done, or the text or RegExp the serial output must contain.', { what });
+    }
+    new OptionCheck(`run until ${what}`).object(options, '', ['timeoutMs']);
     const timeoutMs = options.timeoutMs ?? 600_000;
+    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      throw new EmulatorError('NOT_A_DURATION', 'Failed to run until {what}: timeoutMs is {timeoutMs}. Pass a finite, non-negative number of milliseconds of virtual time.', { what, timeoutMs: describeValue(timeoutMs) });
+    }
+    this.checkPoweredOn(`run until ${what}`);
     const test = typeof condition === 'function' ? condition : this.serialCondition(condition);
     const outcome = await this.runCpu(this.clock.nowMicros + millisToMicros(timeoutMs), test);
     if (outcome === 'deadline') {
@@ -426,12 +450,18 @@ export class VirtualBoron {
       // What explains the wait: the latest diagnostics.
       const why = this.diagnosticsLog.entries.slice(-3).map((d) => d.message).join(' ');
       throw new EmulatorError('RUN_TIMEOUT', 'Failed to reach the condition {what} within {timeoutMs} ms of virtual time (now {now} ms). Last serial lines: {tail}{why}', {
-        what: typeof condition === 'function' ? '(a function)' : JSON.stringify(String(condition)),
+        what,
         timeoutMs,
         now: this.millis,
         tail: tail || '(none)',
         why: why ? `. Why (device.diagnostics): ${why}` : '',
       });
+    }
+  }
+
+  private checkPoweredOn(action: string): void {
+    if (!this.poweredOn) {
+      throw new EmulatorError('NOT_POWERED_ON', 'Failed to {action}: the device was never powered on, so nothing would run. Call powerOn() first, e.g. new VirtualBoron({ … }).powerOn().', { action });
     }
   }
 
@@ -476,6 +506,7 @@ export class VirtualBoron {
     ];
     // Each image goes where its prefix says it starts, as the factory (or a programmer) flashes it.
     for (const image of [...images, ...(options.modules ?? [])]) {
+      this.sketches.give(image);
       const module = parseModule(image);
       if (module.platformId !== PLATFORM_BORON) {
         throw new EmulatorError('MODULE_PLATFORM', 'Failed to install a {fn} module: it is for platform {platform}, not the Boron ({boron}).', { fn: module.functionName, platform: module.platformId, boron: PLATFORM_BORON });
@@ -485,7 +516,41 @@ export class VirtualBoron {
       this.flash.internal.load(module.startAddress, softDevice ? image.subarray(PREFIX_SIZE) : image);
     }
     this.boot.followInstalledSystem();
-    if (options.otaRegion) this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
+    for (const image of [images[3], ...(options.modules ?? [])]) this.checkLayout(image);
+    if (options.otaRegion) {
+      this.sketches.give(options.otaRegion);
+      this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
+    }
+  }
+
+  /** A user part given to the device must start where one of its profile's user parts does: one built for another layout is explained. */
+  private checkLayout(image: Uint8Array): void {
+    const module = parseModule(image);
+    if (module.function !== ModuleFunction.USER_PART) return;
+    const profile = this.profile;
+    const users = profile.moduleBounds.filter((b) => b.function === ModuleFunction.USER_PART);
+    if (users.some((b) => b.start === module.startAddress)) return;
+    const inside = profile.moduleBounds.find((b) => b.start <= module.startAddress && module.startAddress < b.end);
+    const other = layoutsFor(module.function, module.index, module.startAddress);
+    throw new EmulatorError(
+      'MODULE_LAYOUT',
+      'Failed to install the user part at {at}: Device OS {version} has no user part there (its user {parts} {regions}{inside}){built}. Build it with buildModule({ sketch, deviceOs: \'{version}\' }){or}.',
+      {
+        at: hex(module.startAddress),
+        version: profile.version,
+        parts: users.length === 1 ? 'part is' : 'parts are',
+        regions: users.map((b) => `${hex(b.start)} to ${hex(b.end)}`).join(' and '),
+        inside: inside ? `, and ${hex(module.startAddress)} is inside its ${inside.name} region, ${hex(inside.start)} to ${hex(inside.end)}` : '',
+        built: other ? `: the image was built for the layout of Device OS ${versionList(other.versions)}` : '',
+        or: other ? `, or give the device deviceOs '${other.versions[0]}'` : '',
+      },
+    );
+  }
+
+  /** Misuse the run cannot go on from (a call not awaited): the firmware stops here and the run fails with `error`. */
+  private fail(error: Error): void {
+    this.state = 'crashed';
+    this.cpu.halt(error);
   }
 
   /** The MCU restarts: what the running firmware had in RAM is gone, backup RAM stays. */
@@ -502,6 +567,7 @@ export class VirtualBoron {
     this.resetReason = reason;
     this.led.controlled = false;
     this.deviceOs.newBoot(reason);
+    this.calls.newBoot();
     this.logManager.reset();
     this.network.closeAll();
     this.diagnosticsLog.closeChapter();
@@ -566,6 +632,7 @@ export class VirtualBoron {
         stack: this.options.stack ?? BORON_DEFAULTS.stack,
         random: this.random,
         generation: gen,
+        calls: this.calls,
       }),
     );
     await instance.startup?.();

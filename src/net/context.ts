@@ -22,6 +22,10 @@ export interface NetContext {
   activity(): number;
   log(category: string, level: number, message: string): void;
   diagnose(code: string, message: string): void;
+  /** Stop the run with `error`: misuse of the emulator or its surroundings that the run cannot go on from. */
+  fail(error: Error): void;
+  /** Bytes a server sent toward the device (before the link delays them): the device learns the images it is served. */
+  served?(bytes: Uint8Array): void;
   /** TCPClient::connect's result on failure for this Device OS version. */
   readonly connectFailureResult: number;
 }
@@ -44,5 +48,5 @@ export interface ServerPeer {
   reset(): void;
 }
 
-/** Accepts connections for a host and port; returns undefined to refuse. */
-export type ServerAcceptor = (host: string, port: number, peer: ServerPeer) => ServerConnection | undefined;
+/** Accepts connections for a host and port; returns undefined to refuse. A real server answers later: virtual time waits. */
+export type ServerAcceptor = (host: string, port: number, peer: ServerPeer) => ServerConnection | undefined | Promise<ServerConnection | undefined>;

@@ -28,6 +28,23 @@ export type NetworkFault =
 
 export type FaultKind = NetworkFault['kind'];
 
+/**
+ * Each fault kind and the fields it takes beyond its target: `ms` a virtual time in milliseconds,
+ * `bytes` a byte count, `flag` a boolean; required unless marked optional. The options check reads it.
+ */
+export const FAULT_FIELDS: { readonly [K in FaultKind]: Readonly<Record<string, { type: 'ms' | 'bytes' | 'flag'; optional?: true }>> } = {
+  'dns-failure': {},
+  'connection-refused': {},
+  'connect-timeout': { afterMs: { type: 'ms' } },
+  'server-close': { afterBytes: { type: 'bytes' }, reset: { type: 'flag', optional: true } },
+  stall: { afterBytes: { type: 'bytes' }, forMs: { type: 'ms' } },
+  'socket-dropped': { atMs: { type: 'ms' } },
+  'link-down': { fromMs: { type: 'ms' }, toMs: { type: 'ms' } },
+};
+
+/** The fields every fault may have to choose its connections. */
+export const FAULT_TARGET_FIELDS = ['connection', 'host', 'port'] as const;
+
 export const faultHits = (fault: NetworkFault, connection: number, host: string, port: number): boolean =>
   (fault.connection === undefined || fault.connection === connection) && (fault.host === undefined || fault.host === host) && (fault.port === undefined || fault.port === port);
 

@@ -1,4 +1,5 @@
 import { http, type HttpHandler } from 'msw';
+import { OptionCheck } from '../sim/option-check';
 import { wireResponse } from './wire-response';
 
 /** How a firmware server answers — correctly, or in the ways real servers get it wrong. */
@@ -28,7 +29,8 @@ export interface FirmwareRouteOptions {
  * the pathologies a robust OTA routine must survive. msw itself has no Range support; this does.
  */
 export function firmwareRoute(url: string, image: Uint8Array, options: FirmwareRouteOptions = {}): HttpHandler {
-  return http.get(url, ({ request }) => {
+  checkRoute(url, image, options);
+  const handler = http.get(url, ({ request }) => {
     const connection: [string, string][] = options.keepAlive ? [] : [['Connection', 'close']];
     const extra = options.headers ?? [];
     if (options.redirectTo) return wireResponse(null, { status: 302, headers: [['Location', options.redirectTo], ...connection, ...extra] });
@@ -46,7 +48,34 @@ export function firmwareRoute(url: string, image: Uint8Array, options: FirmwareR
     else if (options.contentLength !== 'missing') lines.push(['Content-Length', String(body.length)]);
     return wireResponse(body, { status: range ? 206 : 200, headers: [...lines, ...connection, ...extra], ...(options.contentLength === 'missing' ? { contentLength: false } : {}) });
   }, { once: options.once ?? false });
+  routeImages.set(handler, image);
+  return handler;
 }
+
+const ROUTE_OPTIONS = ['range', 'contentLength', 'chunked', 'status', 'retryAfter', 'redirectTo', 'keepAlive', 'headers', 'once'];
+
+function checkRoute(url: unknown, image: unknown, options: FirmwareRouteOptions): void {
+  const check: OptionCheck = new OptionCheck('make the firmware route');
+  check.string(url, 'url', 'the URL it serves, such as "http://fw.example/app.bin"');
+  check.bytes(image, 'image', 'the image it serves');
+  const o = check.object(options, '', ROUTE_OPTIONS);
+  if (o.range !== undefined) check.choice(o.range, 'range', 'a Range behaviour', ['honour', 'ignore']);
+  if (o.contentLength !== undefined && typeof o.contentLength !== 'number') check.choice(o.contentLength, 'contentLength', 'a Content-Length behaviour', ['exact', 'missing'], ', or a number (a header that lies)');
+  if (typeof o.contentLength === 'number') check.number(o.contentLength, 'contentLength', 'a whole number of bytes, 0 or more', { integer: true });
+  if (o.status !== undefined) check.number(o.status, 'status', 'an HTTP status from 100 to 599', { integer: true, min: 100, max: 599 });
+  if (o.retryAfter !== undefined) check.number(o.retryAfter, 'retryAfter', 'a whole number of seconds, 0 or more', { integer: true });
+  if (o.redirectTo !== undefined) check.string(o.redirectTo, 'redirectTo', 'the URL to redirect to');
+  for (const flag of ['chunked', 'keepAlive', 'once']) if (o[flag] !== undefined) check.boolean(o[flag], flag);
+  if (o.headers !== undefined && !(Array.isArray(o.headers) && o.headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === 'string')))) {
+    check.fail('headers is {actual}', 'Pass header lines as [name, value] pairs of strings, in wire order.', { actual: JSON.stringify(o.headers) ?? 'undefined' });
+  }
+}
+
+/** The image each firmware route serves, so a device whose server has the route knows what it serves. */
+const routeImages = new WeakMap<object, Uint8Array>();
+
+/** The image a handler made by `firmwareRoute` serves (undefined for any other handler). */
+export const firmwareRouteImage = (handler: object): Uint8Array | undefined => routeImages.get(handler);
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined when absent or not understood (serve it all). */
 function parseRange(header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {

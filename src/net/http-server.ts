@@ -37,6 +37,10 @@ export class VirtualHttpServer {
 
   /** Told of every `use()`, so that a device can record it among its inputs. */
   onUse?: (handlers: RequestHandler[]) => void;
+  /** The routes, in the order they are tried. */
+  get routes(): readonly RequestHandler[] {
+    return this.handlers;
+  }
 
   /** Put routes in front of the existing ones, as `server.use()` does in msw's setupServer. */
   use(...handlers: RequestHandler[]): void {

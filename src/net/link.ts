@@ -1,6 +1,7 @@
 import type { Micros } from '../sim/clock';
 import { millisToMicros } from '../sim/clock';
 import type { SeededRandom } from '../sim/random';
+import { describeValue, OptionCheck } from '../sim/option-check';
 
 /** Bytes becoming readable on the device's socket at a moment. */
 export interface Delivery {
@@ -40,6 +41,15 @@ export interface RecordedSchedule {
 
 /** Replays a recorded schedule exactly: the same pieces at the same offsets from the request. */
 export function recordedLink(schedule: RecordedSchedule, name = 'recorded'): LinkModel {
+  const check: OptionCheck = new OptionCheck('make the recorded link');
+  const s = check.object(schedule, 'its schedule', ['dnsMs', 'connectMs', 'uplinkMs', 'downlink']);
+  for (const key of ['dnsMs', 'connectMs', 'uplinkMs']) check.number(s[key], key, 'a finite number of virtual milliseconds, 0 or more');
+  if (!Array.isArray(s.downlink)) check.fail('downlink is {actual}', 'Pass an array of { atMs, bytes } pieces.', { actual: describeValue(s.downlink) });
+  s.downlink.forEach((piece: unknown, i) => {
+    const p = check.object(piece, `downlink[${i}]`, ['atMs', 'bytes']);
+    check.number(p.atMs, `downlink[${i}].atMs`, 'a finite number of virtual milliseconds, 0 or more');
+    check.number(p.bytes, `downlink[${i}].bytes`, 'a whole number of bytes, 0 or more', { integer: true });
+  });
   return {
     name,
     open() {
@@ -100,6 +110,14 @@ export interface ParametricLinkOptions {
 const NEVER_MICROS = Number.MAX_SAFE_INTEGER;
 
 export function parametricLink(options: ParametricLinkOptions): LinkModel {
+  const check: OptionCheck = new OptionCheck('make the parametric link');
+  const o = check.object(options, '', ['name', 'rttMs', 'downKbps', 'upKbps', 'burstBytes', 'jitterMs', 'lossPercent', 'retransmitMs', 'natIdleTimeoutMs']);
+  check.number(o.rttMs, 'rttMs', 'a finite number of milliseconds, 0 or more');
+  for (const key of ['downKbps', 'upKbps']) check.number(o[key], key, 'a rate in kbit/s, more than 0', { above: true });
+  check.number(o.burstBytes, 'burstBytes', 'a whole number of bytes, more than 0', { integer: true, above: true });
+  for (const key of ['jitterMs', 'retransmitMs', 'natIdleTimeoutMs']) if (o[key] !== undefined) check.number(o[key], key, 'a finite number of milliseconds, 0 or more');
+  if (o.lossPercent !== undefined) check.number(o.lossPercent, 'lossPercent', 'a percentage from 0 to 100', { max: 100 });
+  if (o.name !== undefined) check.string(o.name, 'name', 'a name');
   const oneWay = millisToMicros(options.rttMs / 2);
   const microsPerByte = (kbps: number): number => 8_000 / kbps;
   const retransmit = millisToMicros(options.retransmitMs ?? Math.max(1000, 2 * options.rttMs));

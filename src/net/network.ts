@@ -80,7 +80,9 @@ export class VirtualNetwork {
     };
     if (fault('connection-refused')) return refused();
     const socket = new VirtualSocket(this.ctx, channel, index, host, port, fault('server-close'), fault('socket-dropped'));
-    const server = this.accept(host, port, socket.peer);
+    const accepted = this.accept(host, port, socket.peer);
+    // A real server: virtual time stands still until it has accepted or refused.
+    const server = accepted instanceof Promise ? await this.ctx.external.track(accepted) : accepted;
     if (!server) {
       socket.close();
       return refused();

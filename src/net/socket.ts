@@ -128,6 +128,7 @@ export class VirtualSocket {
     let total = 0;
     for (const piece of pieces) total += piece.length;
     if (this.closed || this.serverCut || total === 0) return;
+    this.ctx.served?.(lastBytes(pieces, total, SERVED_TAIL));
     const limit = this.closeAfter ? this.closeAfter.afterBytes - this.serverOffset : total;
     const length = Math.min(total, Math.max(0, limit));
     const stream = new PieceReader(pieces);
@@ -249,4 +250,22 @@ class PieceReader {
       this.offset = 0;
     }
   }
+}
+
+/** How much of a server's write the device's sketch catalog looks at: an image's suffix ends it. */
+const SERVED_TAIL = 64;
+
+/** The last `n` bytes of a write made of pieces (a view when the last piece holds them). */
+function lastBytes(pieces: readonly Uint8Array[], total: number, n: number): Uint8Array {
+  const last = pieces[pieces.length - 1];
+  if (last.length >= n) return last.subarray(last.length - n);
+  const out = new Uint8Array(Math.min(n, total));
+  let end = out.length;
+  for (let i = pieces.length - 1; i >= 0 && end > 0; i--) {
+    const piece = pieces[i];
+    const take = Math.min(end, piece.length);
+    out.set(piece.subarray(piece.length - take), end - take);
+    end -= take;
+  }
+  return out;
 }

@@ -39,7 +39,11 @@ export class TCPClient {
     private readonly network: VirtualNetwork,
   ) {}
 
-  /** Lines 53-73: 1 on success; on failure 0 (v1.4.0+) or a negative code before. Always stops first. */
+  /**
+   * Connect to `host` (a name the virtual DNS resolves, or a dotted address) on `port`, taking the
+   * link's DNS and handshake time: 1 on success; on failure 0 (v1.4.0+) or a negative code before
+   * (lines 53-73). Stops any connection this client had first.
+   */
   async connect(host: string, port: number): Promise<number> {
     this.discard();
     await this.ctx.spend(COST.connectSetup);
@@ -50,7 +54,7 @@ export class TCPClient {
     return 1;
   }
 
-  /** Lines 121-153: bytes sent, or 0 on error. */
+  /** Send bytes (a Uint8Array, its first `size` bytes, a Latin-1 string, or one byte): the count sent, or 0 on error (lines 121-153). */
   async write(data: Uint8Array | string | number, size?: number): Promise<number> {
     const bytes = typeof data === 'number' ? Uint8Array.of(data & 0xff) : typeof data === 'string' ? Buffer.from(data, 'latin1') : data.subarray(0, size ?? data.length);
     await this.ctx.spend(COST.write + bytes.length * COST.writePerByte);
@@ -82,11 +86,16 @@ export class TCPClient {
     return promised(() => andThen(this.ctx.spend(COST.read), () => this.readNow(buf, size)));
   }
 
+  /** The next byte without taking it, or -1 when there is none. */
   peek(): Promise<number> {
     return promised(() => andThen(this.ctx.spend(COST.read), () => (this.bufferCount() > 0 || this.fill() > 0 ? this.buffer[this.offset] : -1)));
   }
 
-  /** `status() || bufferCount()`; when neither, tries `available()` and stops if it finds nothing. */
+  /**
+   * True while the socket is open or buffered bytes remain (`status() || bufferCount()`); when
+   * neither, it tries `available()` and stops the client if that finds nothing: after the server's
+   * FIN, true until every byte has been read.
+   */
   connected(): Promise<boolean> {
     return promised(() =>
       andThen(this.ctx.spendPolling(COST.connected), () => {
@@ -106,11 +115,13 @@ export class TCPClient {
   /** A no-op on Gen3. */
   flush(): void {}
 
+  /** Close the connection and drop whatever was buffered. */
   async stop(): Promise<void> {
     await this.ctx.spend(COST.stop);
     this.discard();
   }
 
+  /** The address connect() reached, as text; "0.0.0.0" when not connected. */
   remoteIP(): string {
     return this.remote;
   }

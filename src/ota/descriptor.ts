@@ -14,6 +14,8 @@ const FIELDS = {
 } as const;
 
 export type DescriptorField = keyof typeof FIELDS;
+/** The struct's fields, in order. */
+export const DESCRIPTOR_FIELDS = Object.keys(FIELDS) as DescriptorField[];
 const FIELD_LIST = (Object.keys(FIELDS) as DescriptorField[]).map((name) => ({ name, offset: FIELDS[name].offset, width: FIELDS[name].bits / 8 }));
 export const DESCRIPTOR_SIZE = 20;
 
@@ -85,33 +87,39 @@ export class Descriptor {
     return (this.written & FIELDS[field].bit) !== 0;
   }
 
+  /** The struct's size, 20: the one field the constructor sets. */
   get size(): number {
     return this.read('size', 'your sketch');
   }
+  /** Where `Spark_Save_Firmware_Chunk` writes this chunk (uint32): absolute through 2.x, from `file_address` on from 3.0. Set it to 0 before Prepare. */
   get chunk_address(): number {
     return this.read('chunk_address', 'your sketch');
   }
   set chunk_address(value: number) {
     this.write('chunk_address', value);
   }
+  /** The chunk's length in bytes (uint16: 65,536 becomes 0); Prepare turns 0 into 512. */
   get chunk_size(): number {
     return this.read('chunk_size', 'your sketch');
   }
   set chunk_size(value: number) {
     this.write('chunk_size', value);
   }
+  /** Where the file goes: `FileTransfer.Store.FIRMWARE` (0) for an update. */
   get store(): number {
     return this.read('store', 'your sketch');
   }
   set store(value: number) {
     this.write('store', value);
   }
+  /** The whole file's length in bytes (uint32): how much Prepare erases. */
   get file_length(): number {
     return this.read('file_length', 'your sketch');
   }
   set file_length(value: number) {
     this.write('file_length', value);
   }
+  /** Where the file starts in flash (uint32): Prepare sets it to the OTA region's start plus `chunk_address`. */
   get file_address(): number {
     return this.read('file_address', 'your sketch');
   }

@@ -2,6 +2,7 @@ import { bytes, formatMessage, hex } from '../sim/messages';
 import { looksLikePrefix } from './module-file';
 import { ModuleFunction, moduleFunctionName, PLATFORM_BORON, type ModulePrefix } from './module-format';
 import { Validation, type ModuleCheck } from './validation';
+import { layoutsFor, versionList } from './profiles';
 
 /** What one boot's update did, kept so a failed validation can say why. */
 export interface UpdateSession {
@@ -39,6 +40,7 @@ export function explainValidation(check: ModuleCheck, session: UpdateSession | u
   if (!check.fetched) {
     const erased = info.startAddress === 0xffffffff && info.endAddress === 0xffffffff;
     let cause: string;
+    let layoutRemedy: string | undefined;
     if (info.function === ModuleFunction.MONO_FIRMWARE) {
       cause = 'it is a monolithic image (function 3, MONO_FIRMWARE, as a debug build makes); a modular Boron has no module bounds for it';
     } else if (erased) {
@@ -52,10 +54,15 @@ export function explainValidation(check: ModuleCheck, session: UpdateSession | u
       });
     } else if (!check.expected) {
       cause = formatMessage('its header names function {fn} index {index} (MCU {mcu}), which has no module bounds on this device', { fn: moduleFunctionName(info.function), index: info.index, mcu: info.mcuTarget });
+      const other = layoutsFor(info.function, info.index, info.startAddress);
+      if (other) {
+        cause += formatMessage(': it was built for the layout of Device OS {versions}, whose {name} region is {start} to {end}', { versions: versionList(other.versions), name: other.bounds.name, start: hex(other.bounds.start), end: hex(other.bounds.end) });
+        layoutRemedy = "Build it for the Device OS this device runs (buildModule's deviceOs).";
+      }
     } else {
       cause = formatMessage('its end address {end} is outside the {name} bounds {start} to {limit}', { end: hex(info.endAddress), name: check.expected.name, start: hex(check.expected.start), limit: hex(check.expected.end) });
     }
-    const remedy = remedyFor(info, erased, session, otaStart);
+    const remedy = layoutRemedy ?? remedyFor(info, erased, session, otaStart);
     lines.push(formatMessage('Failed to validate the module at {at}: {cause}, so validation found no module (fetched 0, result=0).{remedy}', { at, cause, remedy: remedy ? ` ${remedy}` : '' }));
   } else {
     if (!(check.passed & Validation.PLATFORM)) {

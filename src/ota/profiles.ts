@@ -242,3 +242,15 @@ export function systemVersionNumber(version: DeviceOsVersion): number {
 
 /** The profile whose factory system part has this module version, if any. */
 export const profileForSystemVersion = (moduleVersion: number): DeviceOsProfile | undefined => Object.values(PROFILES).find((p) => p.systemPartVersion === moduleVersion);
+
+/**
+ * The profiles whose layout has a region for this module (its function and index, starting at its
+ * start address), to explain an image built for another version's layout; undefined when none has.
+ */
+export function layoutsFor(fn: number, index: number, start: number): { versions: DeviceOsVersion[]; bounds: ModuleBounds } | undefined {
+  const matches = Object.values(PROFILES).flatMap((p) => p.moduleBounds.filter((b) => b.function === fn && b.index === index && b.start === start).map((bounds) => ({ version: p.version, bounds })));
+  return matches.length === 0 ? undefined : { versions: matches.map((m) => m.version), bounds: matches[0].bounds };
+}
+
+/** "1.2.1, 1.4.4 and 2.0.1". */
+export const versionList = (versions: readonly string[]): string => (versions.length < 2 ? versions.join('') : `${versions.slice(0, -1).join(', ')} and ${versions.at(-1)}`);

@@ -83,7 +83,7 @@ describe('module kinds over the air (1.4.4)', () => {
   });
 
   it('refuses a user part that runs past its 128K region: fetched 0', async () => {
-    const huge = buildModule({ function: ModuleFunction.USER_PART, deviceOs: '1.4.4', size: 140 * 1024 });
+    const huge = buildModule({ function: ModuleFunction.USER_PART, deviceOs: '1.4.4', size: 140 * 1024, allowOversize: true });
     const { device, seen } = otaDevice(huge, UpdateFlag.SUCCESS | UpdateFlag.DONT_RESET);
     await device.runUntil('FINISHED');
     expect(seen.result).toBe(1);

@@ -248,14 +248,14 @@ suite(reachable ? title : `${title} (skipped: npm ping cannot reach the registry
   it('the tarball holds the build, the C++ assets, the README and package.json: no sources, tests or examples', () => {
     expect([...new Set(tarballFiles.map((path) => path.split('/')[1]))]).toEqual(['README.md', 'cpp', 'dist', 'package.json']);
     expect(tarballFiles.filter((path) => /\.(ts|mts|cts)$/.test(path) && !path.endsWith('.d.ts'))).toEqual([]);
-    expect(tarballFiles).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/cpp/toolchain-worker.mjs', 'package/cpp/include/Particle.h', 'package/cpp/runtime/device.cpp']));
+    expect(tarballFiles).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/jest.js', 'package/dist/jest.d.ts', 'package/cpp/toolchain-worker.mjs', 'package/cpp/include/Particle.h', 'package/cpp/runtime/device.cpp']));
   });
 
   it('its package.json exports dist with types and leaves the C++ toolchain optional', () => {
     expect(manifest).toMatchObject({
       main: 'dist/index.js',
       types: 'dist/index.d.ts',
-      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
+      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './jest': { types: './dist/jest.d.ts', default: './dist/jest.js' }, './package.json': './package.json' },
       peerDependencies: { msw: expect.any(String), '@yowasp/clang': manifest.devDependencies['@yowasp/clang'], binaryen: manifest.devDependencies.binaryen },
       peerDependenciesMeta: { '@yowasp/clang': { optional: true }, binaryen: { optional: true } },
     });

@@ -50,13 +50,22 @@ describe('layering', () => {
     expect(offending.map((f) => relative(SRC, f))).toEqual([]);
   });
 
-  it('nothing in src reads the wall clock', () => {
-    const offending = files(SRC).filter((file) => /Date\.now|new Date\(|setTimeout|setInterval|performance\.now/.test(readFileSync(file, 'utf8')));
+  it('nothing in src reads the wall clock, but the real-server limit (a setTimeout in net/real-server.ts)', () => {
+    const offending = files(SRC).filter((file) => /Date\.now|new Date\(|setTimeout|setInterval|performance\.now/.test(readFileSync(file, 'utf8')) && relative(SRC, file) !== join('net', 'real-server.ts'));
     expect(offending.map((f) => relative(SRC, f))).toEqual([]);
+    // Even there, only a timer: no clock is read, and nothing repeats.
+    expect(readFileSync(join(SRC, 'net/real-server.ts'), 'utf8')).not.toMatch(/Date\.now|new Date\(|setInterval|performance\.now/);
   });
 
-  it('node:net and node:http appear only in the network layer\'s server files', () => {
-    const offending = files(SRC).filter((file) => /from 'node:(net|http)'/.test(readFileSync(file, 'utf8')) && !relative(SRC, file).startsWith('net/'));
+  it('node:net, node:http and Node\'s HTTP parser appear only in the network layer\'s server files', () => {
+    const offending = files(SRC).filter((file) => /(from|require\()\s*'node:(net|http|_http_common)'/.test(readFileSync(file, 'utf8')) && !relative(SRC, file).startsWith('net/'));
     expect(offending).toEqual([]);
+  });
+
+  it('src/jest.ts (virtual-boron/jest) loads nothing at run time, no test framework included, and nothing in src loads it', () => {
+    const matchers = readFileSync(join(SRC, 'jest.ts'), 'utf8');
+    expect([...matchers.matchAll(/^import (?!type )[^;]*;/gm)].map((m) => m[0])).toEqual([]);
+    expect(importsIn(matchers).filter((spec) => !spec.startsWith('./'))).toEqual([]);
+    expect(files(SRC).filter((file) => importsOf(file).some((spec) => /(^|\/)jest$/.test(spec))).map((f) => relative(SRC, f))).toEqual([]);
   });
 });

@@ -1,0 +1,102 @@
+import { EmulatorError } from '../sim/messages';
+import { never } from './cpu';
+
+/**
+ * The sketch's calls that take time, as the device's one application thread runs them: one at a
+ * time. A call that starts while another is still pending can only come from a sketch that did
+ * not await the first (on the device the C++ call would not have returned), so the run fails with
+ * an error that names both — before the second call can act on state the first has yet to read,
+ * which used to surface much later as a wrong `chunk_address`.
+ *
+ * Device OS may run app code inside a pending call: a cloud function's handler inside `delay()`'s
+ * system loop, say. That code runs one level deeper (`nested`), with calls of its own. System
+ * event handlers run to the end at once (`handler`): a call that takes time from one is refused.
+ */
+export class AppCalls {
+  /** The call pending at each nesting level. */
+  private pending: (string | undefined)[] = [];
+  private level = 0;
+  private inHandler = 0;
+  private failed = false;
+
+  /** `fail` stops the run with the error (the device crashes with it). */
+  constructor(private readonly fail: (error: EmulatorError) => void) {}
+
+  /** A new boot: what the last one left pending never returns. */
+  newBoot(): void {
+    this.pending = [];
+    this.level = 0;
+    this.inHandler = 0;
+    this.failed = false;
+  }
+
+  /** `call`, checked: it may start only when no other call of this level is pending. */
+  track<A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return (...args: A): Promise<R> => {
+      if (this.failed) return never();
+      const misuse = this.misuse(name);
+      if (misuse) {
+        this.failed = true;
+        this.fail(misuse);
+        return never();
+      }
+      const level = this.level;
+      this.pending[level] = name;
+      const done = (): void => {
+        if (this.pending[level] === name) this.pending[level] = undefined;
+      };
+      let result: Promise<R>;
+      try {
+        result = call(...args);
+      } catch (error) {
+        done();
+        throw error;
+      }
+      return result.then(
+        (value) => {
+          done();
+          return value;
+        },
+        (error: unknown) => {
+          done();
+          throw error;
+        },
+      );
+    };
+  }
+
+  /** Run app code that Device OS calls from inside a pending call, and that may make calls of its own. */
+  async nested<R>(run: () => Promise<R>): Promise<R> {
+    this.level++;
+    this.pending[this.level] = undefined;
+    try {
+      return await run();
+    } finally {
+      this.pending[this.level] = undefined;
+      this.level--;
+    }
+  }
+
+  /** Run a system event handler, which runs to the end at once. */
+  handler(run: () => void): void {
+    this.inHandler++;
+    try {
+      run();
+    } finally {
+      this.inHandler--;
+    }
+  }
+
+  private misuse(name: string): EmulatorError | undefined {
+    if (this.inHandler > 0) {
+      return new EmulatorError('SKETCH_NESTED_BLOCKING', 'Failed to run the app: {name}() takes time, and it was called from a System.on() handler, which the emulator runs to the end at once. Do the work in loop() instead.', { name });
+    }
+    const pending = this.pending[this.level];
+    if (pending === undefined) return undefined;
+    return new EmulatorError(
+      'CALL_NOT_AWAITED',
+      'Failed to call {name}(): {pending}(), called before it, has not returned yet (a missing await?). A sketch call that takes time returns a Promise, and the device runs one call at a time: await {pending}() before making the next call.',
+      { name, pending },
+    );
+  }
+}
