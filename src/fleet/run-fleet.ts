@@ -5,8 +5,8 @@ import { Piscina } from 'piscina';
 import type { RealServerAddress } from '../net/real-server';
 import { EmulatorError } from '../sim/messages';
 import { fleetReport, type FleetReport } from './report';
-import type { FleetContext, FleetDeviceResult, FleetExportNames } from './scenario';
-import type { FleetTask } from './worker';
+import { realServerAddress, type FleetContext, type FleetDeviceResult, type FleetExportNames } from './scenario';
+import type { FleetTask, FleetTaskResult } from './worker';
 
 export interface FleetOptions extends FleetExportNames {
   /** How many devices: they are numbered 0 … devices − 1. */
@@ -34,16 +34,6 @@ export interface FleetOptions extends FleetExportNames {
 const TYPESCRIPT = /\.[cm]?ts$/;
 /** This module's worker, as built (`worker.js`) or as source run through a TypeScript loader (`worker.ts`). */
 const WORKER = join(__dirname, `worker${extname(__filename)}`);
-
-/** `http://127.0.0.1:8080` → `{ host: '127.0.0.1', port: 8080 }`. */
-export function realServerAddress(target: RealServerAddress | string): RealServerAddress {
-  if (typeof target !== 'string') return target;
-  const url = new URL(target);
-  if (url.protocol !== 'http:') {
-    throw new EmulatorError('FLEET_TARGET', 'Failed to use {target} as the fleet\'s server: the devices speak plain HTTP over TCPClient. Give an http:// address.', { target });
-  }
-  return { host: url.hostname, port: Number(url.port || 80) };
-}
 
 /** Worker threads need a TypeScript loader when the worker or the fleet module is TypeScript: tsx, from the module's project or this one. */
 function workerExecArgv(module: string): string[] | undefined {
@@ -79,7 +69,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     ...(options.target === undefined ? {} : { target: realServerAddress(options.target) }),
     ...(options.params === undefined ? {} : { params: options.params }),
   };
-  const pool = new Piscina<FleetTask, FleetDeviceResult>({
+  const pool = new Piscina<FleetTask, FleetTaskResult>({
     filename: WORKER,
     minThreads: workers,
     maxThreads: workers,
@@ -90,7 +80,13 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     execArgv: workerExecArgv(module),
   });
   try {
-    const results = await Promise.all(Array.from({ length: options.devices }, (_, index) => pool.run({ module, names, context: { index, ...shared } })));
+    const results = await Promise.all(
+      Array.from({ length: options.devices }, async (_, index): Promise<FleetDeviceResult> => {
+        const result = await pool.run({ module, names, context: { index, ...shared } });
+        if ('unusable' in result) throw new EmulatorError(result.unusable.code, '{message}', { message: result.unusable.message });
+        return result;
+      }),
+    );
     return fleetReport(results, concurrency);
   } finally {
     await pool.destroy();

@@ -42,6 +42,16 @@ export interface FleetDeviceResult {
   dataUsage: DataUsage;
 }
 
+/** `http://127.0.0.1:8080` → `{ host: '127.0.0.1', port: 8080 }`. */
+export function realServerAddress(target: RealServerAddress | string): RealServerAddress {
+  if (typeof target !== 'string') return target;
+  const url = new URL(target);
+  if (url.protocol !== 'http:') {
+    throw new EmulatorError('FLEET_TARGET', 'Failed to use {target} as the fleet\'s server: the devices speak plain HTTP over TCPClient. Give an http:// address.', { target });
+  }
+  return { host: url.hostname, port: Number(url.port || 80) };
+}
+
 /** The names of a fleet module's two functions. */
 export interface FleetExportNames {
   device?: string;
