@@ -4,18 +4,19 @@
  * `firmwareFiles()`. `runFleet({ module: require.resolve('./ota-fleet') })` loads it in each worker
  * thread; `npm run bench:fleet` and tests/scenarios/fleet.test.ts run it.
  *
- * `params` (all optional): `imageBytes` (default 128 KiB); every `dropEvery`-th device has its
+ * `params` (all optional): `imageBytes` (default 128 KiB); `link` (default 'lte-m'); every `dropEvery`-th device has its
  * firmware download cut after 20,000 bytes (it resumes with Range); every `noDnsEvery`-th device
  * cannot resolve the server's name (it keeps its old firmware).
  */
 import { createHash } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { buildModule, firmwareRoute, type NetworkFault, type VirtualBoronOptions } from '../../src/index';
+import { buildModule, firmwareRoute, type LinkProfileName, type NetworkFault, type VirtualBoronOptions } from '../../src/index';
 import { defineFleet } from '../../src/fleet';
 import { appV2, FIRMWARE_HOST, MANIFEST_PATH, robustApp } from '../robust-ota/sketches';
 
 export interface OtaFleetParams {
   imageBytes?: number;
+  link?: LinkProfileName;
   dropEvery?: number;
   noDnsEvery?: number;
 }
@@ -47,7 +48,7 @@ export const { device, drive } = defineFleet({
     return {
       deviceOs: '1.4.4',
       app: robustApp,
-      link: 'lte-m',
+      link: p.link ?? 'lte-m',
       faults,
       server: [http.get(`${base}${MANIFEST_PATH}`, () => new HttpResponse(files[MANIFEST_PATH], { headers: { 'Content-Type': 'application/json' } })), firmwareRoute(`${base}${IMAGE_PATH}`, files[IMAGE_PATH])],
       ...(target ? { realServers: { [FIRMWARE_HOST]: target } } : {}),
