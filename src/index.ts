@@ -24,7 +24,8 @@ export { DEVICE_OS_VERSIONS, PROFILES, type DeviceOsVersion, type DeviceOsProfil
 export { BoronMap, type BoronFlash } from './hal/boron-flash';
 export { NorFlash, type NorFlashGeometry, type NorFlashTiming, type NorFlashStats, type FlashOperation, type FlashOperationControl, type FlashOperationHook, type FlashImage } from './hal/nor-flash';
 export type { DctModuleSlots, DctOperation, DctOperationControl, DctOperationHook, ModuleSlot } from './ota/dct-slots';
-export { recordedLink, parametricLink, idealLink, type LinkModel, type LinkChannel, type Delivery, type RecordedSchedule, type ParametricLinkOptions } from './net/link';
+export { recordedLink, parametricLink, idealLink, type LinkModel, type LinkChannel, type Delivery, type LossListener, type RecordedSchedule, type ParametricLinkOptions } from './net/link';
+export { PACKET_BYTES, type DataUsage, type LinkLoss } from './net/data-usage';
 export { LINK_PROFILES, FORUM_SCHEDULE, type LinkProfileName } from './net/link-profiles';
 export { recordSchedule } from './net/record';
 export type { RealServerAddress } from './net/real-server';

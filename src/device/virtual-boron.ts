@@ -10,6 +10,7 @@ import { ModuleFlag, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE } from '../ota/
 import { parseModule } from '../ota/module-file';
 import { layoutsFor, versionList, type DeviceOsProfile } from '../ota/profiles';
 import { SystemUpdate } from '../ota/system-update';
+import type { DataUsage } from '../net/data-usage';
 import { VirtualHttpServer } from '../net/http-server';
 import { idealLink } from '../net/link';
 import { LINK_PROFILES } from '../net/link-profiles';
@@ -334,6 +335,14 @@ export class VirtualBoron {
 
   get nowMicros(): Micros {
     return this.cpu.nowMicros;
+  }
+
+  /**
+   * Bytes on the air since the device was made: every IP packet its connections sent and received
+   * (payload, TCP/IP headers, ACKs, segments the link lost and sent again, DNS), as a cellular plan counts them.
+   */
+  get dataUsage(): DataUsage {
+    return this.network.usage.snapshot;
   }
 
   /** Bytes of host memory this device's flash holds (sparse storage). */

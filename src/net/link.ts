@@ -2,6 +2,7 @@ import type { Micros } from '../sim/clock';
 import { millisToMicros } from '../sim/clock';
 import type { SeededRandom } from '../sim/random';
 import { describeValue, OptionCheck } from '../sim/option-check';
+import type { LinkLoss } from './data-usage';
 
 /** Bytes becoming readable on the device's socket at a moment. */
 export interface Delivery {
@@ -22,10 +23,13 @@ export interface LinkChannel {
   finArrival(sentAt: Micros): Micros;
 }
 
+/** Told of each packet a link loses (a DNS query, a SYN, or a segment with `bytes` of payload), so what is sent again can be counted. */
+export type LossListener = (what: LinkLoss, bytes: number) => void;
+
 /** A link between the device and its servers; each connection gets its own channel. */
 export interface LinkModel {
   readonly name: string;
-  open(random: SeededRandom): LinkChannel;
+  open(random: SeededRandom, onLoss?: LossListener): LinkChannel;
 }
 
 /** A recorded arrival schedule: the response stream arrived in these pieces at these times. */
@@ -123,9 +127,13 @@ export function parametricLink(options: ParametricLinkOptions): LinkModel {
   const retransmit = millisToMicros(options.retransmitMs ?? Math.max(1000, 2 * options.rttMs));
   return {
     name: options.name ?? 'parametric',
-    open(random) {
+    open(random, onLoss) {
       const jitter = (): Micros => (options.jitterMs ? Math.round(random.nextFloat() * millisToMicros(options.jitterMs)) : 0);
-      const loss = (): Micros => (options.lossPercent && random.nextFloat() * 100 < options.lossPercent ? retransmit : 0);
+      const loss = (what: LinkLoss, bytes = 0): Micros => {
+        if (!options.lossPercent || random.nextFloat() * 100 >= options.lossPercent) return 0;
+        onLoss?.(what, bytes);
+        return retransmit;
+      };
       let upFree = 0;
       let downFree = 0;
       let lastDelivered = 0;
@@ -139,15 +147,15 @@ export function parametricLink(options: ParametricLinkOptions): LinkModel {
         return !silenced;
       };
       return {
-        dnsMicros: () => millisToMicros(options.rttMs) + jitter() + loss(),
+        dnsMicros: () => millisToMicros(options.rttMs) + jitter() + loss('dns'),
         connectMicros(startedAt) {
-          const micros = millisToMicros(options.rttMs) + jitter() + loss();
+          const micros = millisToMicros(options.rttMs) + jitter() + loss('syn');
           lastPacket = startedAt + micros;
           return micros;
         },
         uplinkArrival(sentAt, length) {
           if (!mapped(sentAt)) return NEVER_MICROS;
-          upFree = Math.max(upFree, sentAt) + Math.round(length * microsPerByte(options.upKbps)) + loss();
+          upFree = Math.max(upFree, sentAt) + Math.round(length * microsPerByte(options.upKbps)) + loss('up', length);
           return upFree + oneWay;
         },
         downlink(readyAt, _offset, length) {
@@ -157,7 +165,7 @@ export function parametricLink(options: ParametricLinkOptions): LinkModel {
           for (let left = length; left > 0; ) {
             const n = Math.min(left, options.burstBytes);
             // Losses cost the link time; jitter only delays a burst, never the ones after it.
-            downFree += Math.round(n * microsPerByte(options.downKbps)) + loss();
+            downFree += Math.round(n * microsPerByte(options.downKbps)) + loss('down', n);
             lastDelivered = Math.max(lastDelivered, downFree + jitter());
             out.push({ atMicros: lastDelivered, length: n });
             left -= n;

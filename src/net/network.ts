@@ -4,6 +4,7 @@ import type { NetContext, ServerAcceptor } from './context';
 import { VirtualSocket } from './socket';
 import { faultFor, withStreamFaults, type FaultKind, type NetworkFault } from './faults';
 import { millisToMicros } from '../sim/clock';
+import { DataMeter } from './data-usage';
 
 const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
 
@@ -24,6 +25,8 @@ export class VirtualNetwork {
   private readonly sockets = new Set<VirtualSocket>();
   /** Connections opened so far: faults can target the nth. */
   private connections = 0;
+  /** Every packet the device's connections put on the air. */
+  readonly usage = new DataMeter();
 
   constructor(
     private readonly ctx: NetContext,
@@ -54,7 +57,8 @@ export class VirtualNetwork {
   async connect(host: string, port: number): Promise<ConnectResult> {
     const index = this.connections++;
     const fault = <K extends FaultKind>(kind: K) => faultFor(this.faults, kind, index, host, port);
-    const link = this.link.open(this.ctx.random.fork(`link/${host}:${port}/${this.ctx.clock.nowMicros}`));
+    const usage = this.usage.connection(host);
+    const link = this.link.open(this.ctx.random.fork(`link/${host}:${port}/${this.ctx.clock.nowMicros}`), usage.lost);
     const channel = withStreamFaults(link, fault('stall'), fault('link-down'));
     // A dotted address needs no lookup: lwIP's gethostbyname parses it (and connect(IPAddress) skips it).
     const literal = IPV4.test(host);
@@ -63,9 +67,11 @@ export class VirtualNetwork {
       const dnsMicros = channel.dnsMicros();
       await this.ctx.spend(dnsMicros);
       address = fault('dns-failure') ? undefined : this.resolve(host);
+      usage.lookup(address !== undefined);
       this.ctx.events.emit('dns:lookup', { connection: index, host, ...(address === undefined ? {} : { address }), micros: dnsMicros });
     }
     if (address === undefined) return { ok: false, reason: 'dns' };
+    usage.syn();
     const timeout = fault('connect-timeout');
     if (timeout) {
       await this.ctx.spend(millisToMicros(timeout.afterMs));
@@ -75,18 +81,20 @@ export class VirtualNetwork {
     const connectMicros = channel.connectMicros(this.ctx.clock.nowMicros);
     await this.ctx.spend(connectMicros);
     const refused = (): ConnectResult => {
+      usage.refused();
       this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: false, micros: connectMicros });
       return { ok: false, reason: 'refused' };
     };
     if (fault('connection-refused')) return refused();
-    const socket = new VirtualSocket(this.ctx, channel, index, host, port, fault('server-close'), fault('socket-dropped'));
+    const socket = new VirtualSocket(this.ctx, channel, index, host, port, fault('server-close'), fault('socket-dropped'), usage);
     const accepted = this.accept(host, port, socket.peer);
     // A real server: virtual time stands still until it has accepted or refused.
     const server = accepted instanceof Promise ? await this.ctx.external.track(accepted) : accepted;
     if (!server) {
-      socket.close();
+      socket.close(true);
       return refused();
     }
+    usage.established();
     this.ctx.events.emit('tcp:connect', { connection: index, host, port, ok: true, micros: connectMicros });
     socket.attach(server);
     this.sockets.add(socket);
@@ -99,7 +107,7 @@ export class VirtualNetwork {
 
   /** The device reset: every socket is gone without a word to the far end beyond a close. */
   closeAll(): void {
-    for (const socket of this.sockets) socket.close();
+    for (const socket of this.sockets) socket.close(true);
     this.sockets.clear();
   }
 }

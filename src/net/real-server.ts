@@ -121,7 +121,12 @@ export class RealConnection implements ServerConnection {
     this.requests = device;
     createServer((req) => {
       req.resume();
-      req.on('end', () => this.methods.push(req.method ?? 'GET'));
+      req.on('end', () => {
+        const method = req.method ?? 'GET';
+        this.methods.push(method);
+        // While the device's bytes are parsed virtual time stands still: stamped when the request reached the server.
+        this.ctx.events.emit('http:request', { method, url: `http://${req.headers.host ?? `${address.host}:${address.port}`}${req.url ?? '/'}` });
+      });
     }).emit('connection', parser);
   }
 

@@ -1,6 +1,7 @@
 import { millisToMicros, type Alarm } from '../sim/clock';
 import type { LinkChannel } from './link';
 import type { NetContext, ServerConnection, ServerPeer } from './context';
+import type { ConnectionMeter } from './data-usage';
 
 /**
  * What lwIP still holds for the application when an RST arrives (reference note §6; lwIP at the commit
@@ -61,6 +62,8 @@ export class VirtualSocket {
     readonly port: number,
     closeAfter?: { afterBytes: number; reset?: boolean },
     dropped?: { atMs: number },
+    /** Counts the packets this connection puts on the air. */
+    private readonly usage?: ConnectionMeter,
   ) {
     this.arrival = ctx.clock.createAlarm(`tcp ${host}:${port} arrival`, () => this.arrive());
     this.departure = ctx.clock.createAlarm(`tcp ${host}:${port} uplink`, () => this.depart());
@@ -98,6 +101,7 @@ export class VirtualSocket {
   send(bytes: Uint8Array): void {
     if (this.resetReceived) return;
     const copy = bytes.slice();
+    this.usage?.data('up', copy.length);
     this.outbound.push({ atMicros: this.channel.uplinkArrival(this.ctx.clock.nowMicros, copy.length), bytes: copy });
     if (!this.departure.armed) this.departure.scheduleAt(this.outbound[0].atMicros);
     this.ctx.events.emit('tcp:send', { connection: this.connection, bytes: copy.length });
@@ -109,10 +113,12 @@ export class VirtualSocket {
     if (this.outbound.length > 0) this.departure.scheduleAt(this.outbound[0].atMicros);
   }
 
-  /** The device closes its side; anything still on its way is dropped. */
-  close(): void {
+  /** The device closes its side; anything still on its way is dropped. `silently`: the device reset, and sends nothing. */
+  close(silently = false): void {
     if (this.closed) return;
     this.closed = true;
+    if (silently) this.usage?.vanish();
+    else this.usage?.deviceClose();
     this.arrival.cancel();
     this.departure.cancel();
     this.drop.cancel();
@@ -131,6 +137,7 @@ export class VirtualSocket {
     this.ctx.served?.(lastBytes(pieces, total, SERVED_TAIL));
     const limit = this.closeAfter ? this.closeAfter.afterBytes - this.serverOffset : total;
     const length = Math.min(total, Math.max(0, limit));
+    this.usage?.data('down', length);
     const stream = new PieceReader(pieces);
     for (const d of this.channel.downlink(this.ctx.clock.nowMicros, this.serverOffset, length)) {
       this.inFlight.push({ atMicros: d.atMicros, bytes: stream.take(d.length) });
@@ -146,6 +153,7 @@ export class VirtualSocket {
   /** The modem dropped the socket: to the stack this is a reset; what was not read is gone, nothing more passes. */
   private dropped(): void {
     if (this.closed) return;
+    this.usage?.vanish();
     this.resetReceived = true;
     this.serverCut = true;
     this.queue.length = 0;
@@ -161,6 +169,7 @@ export class VirtualSocket {
 
   private closeFromServer(kind: 'fin' | 'rst'): void {
     if (this.closed || this.serverCut) return;
+    this.usage?.serverClose(kind);
     this.inFlight.push({ atMicros: this.channel.finArrival(this.ctx.clock.nowMicros), close: kind });
     this.rearm();
   }
