@@ -4,12 +4,14 @@ import { join, relative } from 'node:path';
 
 const SRC = join(__dirname, '../../src');
 const FORBIDDEN: Record<string, string[]> = {
-  sim: ['hal', 'ota', 'net', 'device', 'cli'],
-  hal: ['ota', 'net', 'device', 'cli'],
-  net: ['hal', 'ota', 'device', 'cli'],
-  ota: ['net', 'device', 'cli'],
-  device: ['cpp', 'cli'],
-  cpp: ['hal', 'cli'],
+  sim: ['hal', 'ota', 'net', 'device', 'cli', 'report'],
+  hal: ['ota', 'net', 'device', 'cli', 'report'],
+  net: ['hal', 'ota', 'device', 'cli', 'report'],
+  ota: ['net', 'device', 'cli', 'report'],
+  device: ['cpp', 'cli', 'report'],
+  cpp: ['hal', 'cli', 'report'],
+  // The report reads a device from above, as a test does.
+  report: ['cpp', 'cli'],
 };
 
 function files(dir: string): string[] {
