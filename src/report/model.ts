@@ -48,7 +48,7 @@ export interface FlashActivity extends AddressRange {
   mismatchedBytes: number;
   /** Copies: bytes copied (less than the stretch when a power cut stopped it). */
   copiedBytes?: number;
-  /** Copies: what was copied, or why it stopped. */
+  /** Copies: who copied what, and where a power cut stopped it. */
   note?: string;
 }
 
@@ -291,10 +291,11 @@ export function buildReport(run: RunRecord, options: ReportOptions = {}): Report
     return entry;
   };
 
-  const copy = (e: { atMicros: number; destination: number; length: number; applied: boolean; why?: string; cut?: { copied: number; total: number } }, what: string): void => {
+  /** A copy into internal flash: `done` and `doing` say who copied what, for a whole copy and for one a power cut stopped. */
+  const copy = (e: { atMicros: number; destination: number; length: number; applied: boolean; cut?: { copied: number; total: number } }, done: string, doing: string): void => {
     if (!e.applied && !e.cut) return;
     const copied = e.cut ? e.cut.copied : e.length;
-    const note = e.cut ? `${what}: the power was cut after ${bytes(e.cut.copied)} of ${bytes(e.cut.total)} bytes` : what;
+    const note = e.cut ? `${doing} when the power was cut after ${bytes(e.cut.copied)} of ${bytes(e.cut.total)} bytes` : done;
     for (const range of onChip(e.destination, e.length, CHIP_SIZES.internal)) addActivity({ kind: 'copy', chip: 'internal', ...range, firstMicros: e.atMicros, lastMicros: e.atMicros, copiedBytes: Math.min(copied, range.end - range.start), note });
   };
 
@@ -323,14 +324,14 @@ export function buildReport(run: RunRecord, options: ReportOptions = {}): Report
             ? `bootloader copied ${where}`
             : `bootloader refused ${where}${e.why ? `: ${e.why}` : ''}`;
         events.push({ atMicros: e.atMicros, kind: 'bootloader', label, ok: e.applied && !e.cut });
-        copy(e, `copied by the bootloader from DCT slot ${e.slot}`);
+        copy(e, `the bootloader copied DCT slot ${e.slot}`, `the bootloader was copying DCT slot ${e.slot}`);
         break;
       }
       case 'ota:bootloader': {
         const where = `the bootloader in place at ${hex(e.destination)}, ${bytes(e.length)} bytes`;
         const label = e.cut ? `power cut flashing ${where} (after ${bytes(e.cut.copied)})` : e.applied ? `Finish flashed ${where}` : `Finish refused to flash ${where}${e.why ? `: ${e.why}` : ''}`;
         events.push({ atMicros: e.atMicros, kind: 'bootloader', label, ok: e.applied && !e.cut });
-        copy(e, 'the bootloader, flashed in place by Finish');
+        copy(e, 'Finish flashed the bootloader in place', 'Finish was flashing the bootloader in place');
         break;
       }
       case 'ota:begin': {

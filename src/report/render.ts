@@ -171,10 +171,10 @@ const MAP = { width: 1000, left: 128, right: 16, lane: 26 };
 const ACTIVITY_NAMES: Record<FlashActivity['kind'], string> = { erase: 'erased', program: 'programmed', copy: 'copied by the bootloader' };
 
 function activityText(a: FlashActivity): string {
-  const parts = [`${ACTIVITY_NAMES[a.kind]} ${span(a)} (${bytes(a.end - a.start)} bytes${a.operations > 1 ? ` in ${a.operations} operations` : ''}) at ${seconds(a.firstMicros)}${a.lastMicros !== a.firstMicros ? `–${seconds(a.lastMicros)}` : ''}`];
+  const what = a.kind === 'copy' && a.note ? `${a.note}: ${span(a)}` : `${ACTIVITY_NAMES[a.kind]} ${span(a)}`;
+  const parts = [`${what} (${bytes(a.end - a.start)} bytes${a.operations > 1 ? ` in ${a.operations} operations` : ''}) at ${seconds(a.firstMicros)}${a.lastMicros !== a.firstMicros ? `–${seconds(a.lastMicros)}` : ''}`];
   if (a.outsideBytes > 0 && a.meant) parts.push(`${a.outsideBytes === a.end - a.start ? 'all of them' : `${bytes(a.outsideBytes)} bytes`} outside ${span(a.meant)}, ${a.meant.what}`);
   if (a.overDataBytes > 0) parts.push(`${bytes(a.overDataBytes)} bytes over data that was not erased (${bytes(a.mismatchedBytes)} read back different)`);
-  if (a.note) parts.push(a.note);
   return parts.join('; ');
 }
 

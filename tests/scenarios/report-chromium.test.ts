@@ -146,7 +146,7 @@ browserDescribe('the report in headless Chromium', () => {
       expect(await texts('#flash .activity-list li')).toEqual([
         'erased 0x289000–0x28B000 (8,192 bytes) at 19.636 s',
         'programmed 0x289000–0x28A394 (5,012 bytes in 41 operations) at 19.716 s–20.049 s',
-        'copied by the bootloader 0xD4000–0xD5394 (5,012 bytes) at 21.086 s; copied by the bootloader from DCT slot 1',
+        'the bootloader copied DCT slot 1: 0xD4000–0xD5394 (5,012 bytes) at 21.086 s',
       ]);
       await expect(page.locator('#flash .activity.outside').count()).resolves.toBe(0);
       expect(await texts('#timeline .milestone-label')).toEqual(['Prepare 19.636 s', 'erase 19.636 s', 'Finish 21.054 s', 'reset 21.056 s', 'bootloader 21.086 s', 'boot: simple 21.508 s']);

@@ -59,7 +59,7 @@ describe('flash activity', () => {
   it('shows a copy the power cut as the bytes copied out of the bytes erased', () => {
     const data = buildReport(run([{ type: 'bootloader:apply', atMicros: 5, slot: 1, destination: 0xd4000, length: 8192, applied: false, cut: { copied: 4096, total: 8192 } }]));
     expect(data.chips[0].activity).toEqual([
-      expect.objectContaining({ kind: 'copy', start: 0xd4000, end: 0xd6000, copiedBytes: 4096, note: 'copied by the bootloader from DCT slot 1: the power was cut after 4,096 of 8,192 bytes' }),
+      expect.objectContaining({ kind: 'copy', start: 0xd4000, end: 0xd6000, copiedBytes: 4096, note: 'the bootloader was copying DCT slot 1 when the power was cut after 4,096 of 8,192 bytes' }),
     ]);
     expect(data.timeline.events[0]).toEqual({ atMicros: 5, kind: 'bootloader', label: 'bootloader: power cut copying DCT slot 1 to 0xD4000, 8,192 bytes (after 4,096)', ok: false });
   });
