@@ -269,13 +269,14 @@ export function buildReport(run: RunRecord, options: ReportOptions = {}): Report
   const regionsOf = (chip: ChipName, range: AddressRange) => regions[chip].filter((r) => overlap(r, range) > 0).map((r) => r.name);
   const otaRange = (): AddressRange => ({ start: profile.otaRegion.start, end: profile.otaRegion.end });
 
-  const addActivity = (a: Omit<FlashActivity, 'regions' | 'operations' | 'outsideBytes' | 'overDataBytes' | 'mismatchedBytes'> & Partial<FlashActivity>): FlashActivity => {
-    const entry: FlashActivity = {
+  /** A new stretch of activity: one operation so far; what it touches and what lies outside its meant range follow from where it is. */
+  const addActivity = (a: Pick<FlashActivity, 'kind' | 'chip' | 'start' | 'end' | 'firstMicros' | 'lastMicros'> & Partial<Pick<FlashActivity, 'update' | 'meant' | 'overDataBytes' | 'mismatchedBytes' | 'copiedBytes' | 'note'>>): void => {
+    activity[a.chip].push({
       kind: a.kind,
       chip: a.chip,
       start: a.start,
       end: a.end,
-      operations: a.operations ?? 1,
+      operations: 1,
       firstMicros: a.firstMicros,
       lastMicros: a.lastMicros,
       regions: regionsOf(a.chip, a),
@@ -286,9 +287,7 @@ export function buildReport(run: RunRecord, options: ReportOptions = {}): Report
       mismatchedBytes: a.mismatchedBytes ?? 0,
       ...(a.copiedBytes === undefined ? {} : { copiedBytes: a.copiedBytes }),
       ...(a.note === undefined ? {} : { note: a.note }),
-    };
-    activity[a.chip].push(entry);
-    return entry;
+    });
   };
 
   /** A copy into internal flash: `done` and `doing` say who copied what, for a whole copy and for one a power cut stopped. */

@@ -458,18 +458,12 @@ function timeline(t: TimelineReport, data: ReportData): string {
     parts.push(`<line x1="${TL.left}" y1="${yScale(fileLength).toFixed(1)}" x2="${TL.width - TL.right}" y2="${yScale(fileLength).toFixed(1)}" stroke="#0f766e" stroke-dasharray="2 3"/><text x="${TL.width - TL.right - 4}" y="${(yScale(fileLength) - 4).toFixed(1)}" text-anchor="end" class="series-label" fill="#0f766e">file_length ${esc(bytes(fileLength))}</text>`);
   }
   const stepPath = (points: { atMicros: number; total: number }[]): string => {
-    if (points.length === 0) return '';
-    let d = `M${x(Math.max(f.startMicros, points[0].atMicros)).toFixed(1)} ${yScale(0).toFixed(1)}`;
-    let last = 0;
-    for (const p of points) {
-      if (p.atMicros < f.startMicros || p.atMicros > f.endMicros) {
-        last = p.total;
-        continue;
-      }
-      d += ` H${x(p.atMicros).toFixed(1)} V${yScale(p.total).toFixed(1)}`;
-      last = p.total;
-    }
-    return `${d} H${x(Math.min(f.endMicros, points.at(-1)!.atMicros) + 0).toFixed(1)} V${yScale(last).toFixed(1)}`;
+    const before = points.filter((p) => p.atMicros < f.startMicros).at(-1)?.total ?? 0;
+    const inside = points.filter((p) => p.atMicros >= f.startMicros && p.atMicros <= f.endMicros);
+    if (inside.length === 0) return '';
+    let d = `M${x(before > 0 ? f.startMicros : inside[0].atMicros).toFixed(1)} ${yScale(before).toFixed(1)}`;
+    for (const p of inside) d += ` H${x(p.atMicros).toFixed(1)} V${yScale(p.total).toFixed(1)}`;
+    return d;
   };
   if (t.received.length > 0) parts.push(`<path d="${stepPath(t.received)}" class="series received"/>`);
   // Saves per update: each update counts from zero.
