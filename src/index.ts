@@ -41,3 +41,22 @@ export type { VirtualClock, Alarm, Micros } from './sim/clock';
 export { EmulatorError } from './sim/messages';
 export type { Diagnostic } from './sim/diagnostics';
 export type { TraceEntry, TraceLevel, DeviceEventMap, DeviceEventName, EventBus, Stamped } from './sim/events';
+export { writeReport, reportData, renderReport } from './report/index';
+export type {
+  ReportData,
+  ReportOptions,
+  AddressRange,
+  MapRegion,
+  FlashActivity,
+  ChipReport,
+  UpdateReport,
+  FinishReport,
+  ValidationCheck,
+  TimelineReport,
+  TimelineEvent,
+  SaveEntry,
+  LogEntry,
+  SummaryLine,
+} from './report/model';
+export { REPORT_TRACE_EVENTS } from './report/run-record';
+export { SWEEP_OUTCOMES, type SweepReportInput, type SweepOperation, type SweepCell, type SweepOutcome, type SweepGrid } from './report/sweep';

@@ -324,6 +324,11 @@ export class VirtualBoron {
     return this.events.trace;
   }
 
+  /** Of these event kinds, the ones this device's trace level may leave out of `trace`. */
+  traceDrops(types: readonly DeviceEventName[]): DeviceEventName[] {
+    return this.events.dropped(types);
+  }
+
   on<K extends DeviceEventName>(type: K, listener: (event: Stamped<DeviceEventMap[K]>) => void): () => void {
     return this.events.on(type, listener);
   }

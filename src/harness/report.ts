@@ -1,4 +1,5 @@
-import type { ChainResult, CutMode, CutOperation, CutRecipe, CutResult, CutWindow } from './power-cuts';
+import type { SweepReportInput } from '../report/sweep';
+import type { ChainResult, CutMode, CutOperation, CutRecipe, CutResult, CutWindow, PowerCutSweep } from './power-cuts';
 import type { Apps, Outcome } from './scenario';
 
 /** The cuts of one mode that ended in one outcome in one window. */
@@ -131,4 +132,24 @@ export function columns(head: string[], rows: string[][]): string[] {
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+/**
+ * A power-cut sweep as the HTML report's outcome grid (`writeReport(device, path, { sweep:
+ * sweepForReport(sweep) })`): a column per operation, a row per mode, each cell with its outcome, the
+ * device's diagnostics and the recipe that makes the cut again.
+ */
+export function sweepForReport(sweep: PowerCutSweep): SweepReportInput {
+  return {
+    title: `Power cuts in "${sweep.scenario}" (Device OS ${sweep.deviceOs})`,
+    modes: [...sweep.modes],
+    operations: sweep.operations.map((op) => ({ index: op.index, kind: op.kind, chip: op.chip, address: op.address, length: op.length, atMicros: op.atMicros, during: WINDOW_TEXT[op.window] })),
+    cells: sweep.cuts.map((cut) => ({
+      operation: cut.op,
+      mode: cut.mode,
+      outcome: cut.outcome,
+      detail: [cut.app ? `runs ${cut.app}` : undefined, cut.diagnostics.length > 0 ? `diagnostics: ${cut.diagnostics.join(', ')}` : undefined, cut.retry ? `retried: ${cut.retry}` : undefined].filter((part) => part !== undefined).join('; '),
+      replay: `replayPowerCut(scenario, ${JSON.stringify(cut.recipe)})`,
+    })),
+  };
 }

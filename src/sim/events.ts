@@ -73,6 +73,13 @@ export class EventBus {
     } else this.level = level;
   }
 
+  /** The event kinds of `types` this trace may leave out: the per-chunk ones at 'ota' (and firmware_update's progress), the oldest in a ring, all when off. */
+  dropped(types: readonly DeviceEventName[]): DeviceEventName[] {
+    if (this.level === 'all') return [];
+    if (this.level === 'ota') return types.filter((type) => PER_CHUNK.has(type));
+    return [...types];
+  }
+
   /** The kept events, oldest first. */
   get trace(): readonly TraceEntry[] {
     if (this.ringStart === 0) return this.kept;
