@@ -1,6 +1,6 @@
 /** The forum routine in C++ (src/), as posted or with the thread's fix. */
 import { join } from 'node:path';
-import { compileSketch, type Sketch } from '../../src/index';
+import { compileSketch, type Sketch } from 'virtual-boron';
 
 const ROUTINE = join(__dirname, 'src');
 

@@ -2,7 +2,7 @@
  * The thread's OTA.cpp, ported line for line: same calls in the same order, same log formats.
  * `initialiseChunkAddress` is the thread's fix (`file.chunk_address = 0;` before Prepare).
  */
-import type { SketchApi } from '../../src/index';
+import type { SketchApi } from 'virtual-boron';
 
 export const PICSIL_VERSION = '0.0.1';
 

@@ -5,7 +5,7 @@
  * that the thread's Chunk addr lines reveal (reference: forum-reproduction.md).
  */
 import { http } from 'msw';
-import { buildModule, ModuleFunction, VirtualBoron, wireResponse, type LinkModel, type LinkProfileName, type Sketch, type TraceLevel } from '../../src/index';
+import { buildModule, ModuleFunction, VirtualBoron, wireResponse, type LinkModel, type LinkProfileName, type Sketch, type TraceLevel } from 'virtual-boron';
 import { otaTestSketch, simpleApp } from './sketches';
 
 export const FIRMWARE_URL = 'http://mydomain.com/firmware/simple.bin';

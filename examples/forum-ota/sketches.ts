@@ -1,5 +1,5 @@
 /** The thread's ota-test.ino, and the small app ("simple") that it downloads. */
-import { defineSketch, type Sketch } from '../../src/index';
+import { defineSketch, type Sketch } from 'virtual-boron';
 import { makeOtaClass } from './ota-routine';
 
 function makeOtaTestSketch(options: { initialiseChunkAddress: boolean }): Sketch {

@@ -9,7 +9,7 @@
  * Particle.process(). Copy it into a sketch.
  */
 import { createHash } from 'node:crypto';
-import { UpdateFlag, type SketchApi, type TCPClient } from '../../src/index';
+import { UpdateFlag, type SketchApi, type TCPClient } from 'virtual-boron';
 
 export interface RobustOtaOptions {
   host: string;

@@ -1,5 +1,5 @@
 /** An app that updates itself with the robust routine when 'u' is typed, and the app it installs. */
-import { defineSketch } from '../../src/index';
+import { defineSketch } from 'virtual-boron';
 import { makeRobustOta } from './robust-ota';
 
 export const FIRMWARE_HOST = 'fw.example';

@@ -207,7 +207,8 @@ export class SystemUpdate {
       return SystemError.INVALID_STATE;
     }
     const offset = (file.read('chunk_address', SAVE) - file.read('file_address', SAVE)) >>> 0;
-    return andThen(this.saveAt(this.otaStart + offset, file, chunk), (res) => {
+    // `uintptr_t addr = HAL_OTA_FlashAddress() + chunkOffset` is 32-bit on the nRF52840 (`firmware_update.cpp:238` at v3.3.1).
+    return andThen(this.saveAt((this.otaStart + offset) >>> 0, file, chunk), (res) => {
       // The events carry the system's own descriptor, updated to this chunk (`firmware_update.cpp:259-261` at v3.3.1).
       const own = this.updateDescriptor!;
       own.write('chunk_address', own.read('file_address', SAVE) + offset);

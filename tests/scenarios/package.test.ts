@@ -13,6 +13,7 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const MINUTES = 60_000;
 
 function registryReachable(): boolean {
@@ -198,6 +199,24 @@ const device = new VirtualBoron({ app: sketch, server: [http.get('http://a.examp
 device.server.use(http.get('http://c.example/', () => HttpResponse.error()));
 `;
 
+/** A sketch a user runs with `npx virtual-boron run hello.ts`: it answers 'v' on serial. */
+const CLI_SKETCH = `import { defineSketch } from 'virtual-boron';
+
+export default defineSketch(({ Serial, delay }) => ({
+  setup() {
+    Serial.println('hello is up');
+  },
+  async loop() {
+    if (Serial.available() > 0 && Serial.read() === 'v'.charCodeAt(0)) Serial.println('version 2');
+    await delay(1);
+  },
+}), { name: 'hello', systemMode: 'MANUAL' });
+`;
+
+/** A module file for \`inspect\`, built with the installed package. */
+const BUILD_MODULE = `const { buildModule, defineSketch } = require('virtual-boron');
+require('node:fs').writeFileSync('app.bin', buildModule({ sketch: defineSketch(() => ({}), { name: 'app' }) }));`;
+
 const TSCONFIG = {
   compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node', 'jest'] },
   include: ['*.ts', '*.mts'],
@@ -245,17 +264,25 @@ suite(reachable ? title : `${title} (skipped: npm ping cannot reach the registry
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('the tarball holds the build, the C++ assets, the README and package.json: no sources, tests or examples', () => {
-    expect([...new Set(tarballFiles.map((path) => path.split('/')[1]))]).toEqual(['README.md', 'cpp', 'dist', 'package.json']);
-    expect(tarballFiles.filter((path) => /\.(ts|mts|cts)$/.test(path) && !path.endsWith('.d.ts'))).toEqual([]);
-    expect(tarballFiles).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/jest.js', 'package/dist/jest.d.ts', 'package/cpp/toolchain-worker.mjs', 'package/cpp/include/Particle.h', 'package/cpp/runtime/device.cpp']));
+  it('the tarball holds the build, the C++ assets, the examples (the demo runs them), the README and package.json: no sources or tests', () => {
+    expect([...new Set(tarballFiles.map((path) => path.split('/')[1]))]).toEqual(['README.md', 'cpp', 'dist', 'examples', 'package.json']);
+    expect(tarballFiles.filter((path) => /\.(ts|mts|cts)$/.test(path) && !path.endsWith('.d.ts') && !path.startsWith('package/examples/'))).toEqual([]);
+    expect(tarballFiles).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/jest.js', 'package/dist/jest.d.ts', 'package/dist/harness/index.js', 'package/dist/fleet/index.js', 'package/dist/cli/main.js', 'package/examples/forum-ota/demo.ts', 'package/cpp/toolchain-worker.mjs', 'package/cpp/include/Particle.h', 'package/cpp/runtime/device.cpp']));
   });
 
   it('its package.json exports dist with types and leaves the C++ toolchain optional', () => {
     expect(manifest).toMatchObject({
       main: 'dist/index.js',
       types: 'dist/index.d.ts',
-      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './jest': { types: './dist/jest.d.ts', default: './dist/jest.js' }, './package.json': './package.json' },
+      bin: { 'virtual-boron': 'dist/cli/main.js' },
+      exports: {
+        '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+        './jest': { types: './dist/jest.d.ts', default: './dist/jest.js' },
+        './harness': { types: './dist/harness/index.d.ts', default: './dist/harness/index.js' },
+        './fleet': { types: './dist/fleet/index.d.ts', default: './dist/fleet/index.js' },
+        './artillery': { types: './dist/fleet/artillery.d.ts', default: './dist/fleet/artillery.js' },
+        './package.json': './package.json',
+      },
       peerDependencies: { msw: expect.any(String), '@yowasp/clang': manifest.devDependencies['@yowasp/clang'], binaryen: manifest.devDependencies.binaryen },
       peerDependenciesMeta: { '@yowasp/clang': { optional: true }, binaryen: { optional: true } },
     });
@@ -286,6 +313,32 @@ suite(reachable ? title : `${title} (skipped: npm ping cannot reach the registry
     expect(await run(process.execPath, [tsc, '-p', '.'], project, env, 5 * MINUTES)).toEqual({ status: 0, output: '' });
     expect(await run(process.execPath, [tsc, '-p', '.', '--skipLibCheck'], project, env, 5 * MINUTES)).toEqual({ status: 0, output: '' });
   }, 10 * MINUTES);
+
+  it('npx virtual-boron: --version, run on a TypeScript sketch, inspect on a built module, and the demo', async () => {
+    const npx = (...args: string[]) => run(NPX, ['--no', '--', 'virtual-boron', ...args], project, env, 10 * MINUTES);
+    expect(await npx('--version')).toEqual({ status: 0, output: `${manifest.version}\n` });
+
+    writeFileSync(join(project, 'hello.ts'), CLI_SKETCH);
+    expect(await npx('run', 'hello.ts', '--type', 'v@1000', '--expect-text', 'version 2', '--fail-text', 'version 1')).toEqual({
+      status: 0,
+      output: 'hello is up\r\nversion 2\r\n\n✔ Every expected text appeared (the last at 1000 ms).\nDevice: running, app "hello", Device OS 1.4.4, 1000 ms of virtual time\n',
+    });
+
+    await ok(process.execPath, ['-e', BUILD_MODULE], project, env, MINUTES);
+    const inspect = await npx('inspect', 'app.bin', '--device-os', '1.4.4', '--json');
+    expect(inspect.status).toBe(0);
+    expect(JSON.parse(inspect.output)).toMatchObject([{ file: 'app.bin', module: { functionName: 'USER_PART', crc: { ok: true } }, overTheAir: [{ deviceOs: '1.4.4', accepted: true, reset: true }] }]);
+
+    const demo = await npx('demo', '--json');
+    expect(demo.status).toBe(0);
+    const runs = JSON.parse(demo.output) as { language: string; fixed: boolean; updated: boolean; sameAsTypeScript?: boolean }[];
+    expect(runs.map(({ language, fixed, updated, sameAsTypeScript }) => [language, fixed, updated, sameAsTypeScript ?? null])).toEqual([
+      ['TypeScript', false, false, null],
+      ['TypeScript', true, true, null],
+      ['C++', false, false, true],
+      ['C++', true, true, true],
+    ]);
+  }, 20 * MINUTES);
 
   it("an ES module imports it, and msw's ES module handlers answer the device", async () => {
     expect(await run(process.execPath, ['esm-check.mjs'], project, env, 5 * MINUTES)).toEqual({ status: 0, output: 'hello from an ES module handler\n' });

@@ -37,6 +37,15 @@ describe('layering', () => {
     expect(offending).toEqual([]);
   });
 
+  it('src/cli uses the public entry only (and its own files, node: and packages), as a user of the package would', () => {
+    const offending = files(join(SRC, 'cli')).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith('.') && spec !== '../index' && !spec.startsWith('./') && spec !== '../../package.json')
+        .map((spec) => `${relative(SRC, file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('sees every form of import (so the checks above cannot miss one)', () => {
     const sample = `import a from '../x/a';\nimport "../y";\nconst c = require('../z/c');\nconst d = import("../w");`;
     expect(importsIn(sample)).toEqual(['../x/a', '../y', '../z/c', '../w']);
