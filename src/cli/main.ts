@@ -8,9 +8,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEVICE_OS_VERSIONS, EmulatorError, LINK_PROFILES } from '../index';
 import { demoCommand } from './demo';
+import { fleetCommand } from './fleet';
 import { inspectCommand } from './inspect';
 import { colour, writeJson } from './print';
 import { runCommand, type RunFlags, type Served, type Typed } from './run';
+import { sweepCommand } from './sweep';
 
 const { version } = require('../../package.json') as { version: string };
 
@@ -74,6 +76,7 @@ program
   .option('--fail-text <text>', 'fail as soon as this text appears on serial (repeatable)', each(String))
   .option('--timeout <ms>', 'stop after this many virtual milliseconds', milliseconds, 120_000)
   .option('--trace <file.json>', 'write the event trace (every event, stamped with virtual time) to a file')
+  .option('--report <file.html>', 'write the HTML report of the run (flash maps, timeline, validation, diagnostics, log)')
   .addOption(json())
   .action(async (sketch: string, options: Partial<RunFlags> & { timeout: number }) =>
     finish(
@@ -96,6 +99,37 @@ program
   .addOption(new Option('--device-os <versions...>', 'only these Device OS profiles (default: all)').choices(DEVICE_OS_VERSIONS))
   .addOption(json())
   .action(async (files: string[], options: { json?: boolean; deviceOs?: (typeof DEVICE_OS_VERSIONS)[number][] }) => finish(await inspectCommand(files, { json: options.json ?? false, deviceOs: options.deviceOs })));
+
+const wholeNumber = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('Give a whole number of at least 1.');
+  return Number(value);
+};
+
+program
+  .command('sweep')
+  .description('Cut the power at every flash operation of an update scenario (or, with --link, the connection at every read boundary) and tabulate what the device ends in. Exits 1 when a cut leaves a device bricked, in DFU, crashed or hung.')
+  .argument('<scenario>', 'a .ts/.js module exporting an update scenario ({ name, device, start, over? }) as default or `scenario`')
+  .addOption(new Option('--modes <modes...>', 'how the power is cut at each operation').choices(['before', 'after', 'torn']).default(['before', 'after']))
+  .addOption(new Option('--link <kinds...>', 'cut the connection instead: the server\'s FIN, its RST, or the modem dropping the socket').choices(['fin', 'rst', 'drop']))
+  .option('--seed <seed>', 'seeds torn writes')
+  .addOption(new Option('--strategy <strategy>', 'start each cut from a snapshot, or replay it from power-on').choices(['snapshot', 'replay']).default('snapshot'))
+  .option('--retry', 'start the update again on each device left running the old app', false)
+  .option('--report <file.html>', 'write the HTML report of the update without cuts, with the sweep as an outcome grid')
+  .addOption(json())
+  .action(async (scenario: string, options: { modes: ('before' | 'after' | 'torn')[]; link?: ('fin' | 'rst' | 'drop')[]; seed?: string; strategy: 'snapshot' | 'replay'; retry: boolean; report?: string; json?: boolean }) =>
+    finish(await sweepCommand(scenario, { ...options, json: options.json ?? false })),
+  );
+
+program
+  .command('fleet')
+  .description('Run a fleet module on many virtual Borons on worker threads and summarise outcomes, virtual durations, the server\'s load and bytes on the air.')
+  .argument('<module>', 'a .ts/.js module exporting device(index, context) and drive(device, context)')
+  .requiredOption('--devices <n>', 'how many devices', wholeNumber)
+  .option('--concurrency <n>', 'devices in flight at once (default 64)', wholeNumber)
+  .option('--workers <n>', 'worker threads (default: the host\'s parallelism)', wholeNumber)
+  .option('--target <url>', 'a real server for the devices, http://host:port')
+  .addOption(json())
+  .action(async (module: string, options: { devices: number; concurrency?: number; workers?: number; target?: string; json?: boolean }) => finish(await fleetCommand(module, { ...options, json: options.json ?? false })));
 
 program
   .command('demo')

@@ -36,3 +36,6 @@ export function describeDevice(device: VirtualBoron): string {
   const app = device.appName ? `app "${device.appName}"` : 'no app';
   return `${device.state}, ${app}, Device OS ${device.profile.version}, ${device.millis} ms of virtual time`;
 }
+
+/** Whole numbers with thousands separators, as the emulator's own messages print them. */
+export const bytes = (n: number): string => n.toLocaleString('en-US');

@@ -3,7 +3,7 @@
  * output (wokwi-cli's --expect-text/--fail-text/--timeout, with its exit codes), the diagnostics last.
  */
 import { writeFileSync } from 'node:fs';
-import { BORON_DEFAULTS, EmulatorError, firmwareRoute, VirtualBoron, type DeviceOsVersion, type LinkProfileName, type RealServerAddress, type VirtualBoronOptions } from '../index';
+import { BORON_DEFAULTS, EmulatorError, firmwareRoute, VirtualBoron, writeReport, type DeviceOsVersion, type LinkProfileName, type RealServerAddress, type VirtualBoronOptions } from '../index';
 import { loadSketch } from './load';
 import { colour, describeDevice, deviceSummary, note, printDiagnostics, write, writeJson } from './print';
 
@@ -29,6 +29,7 @@ export interface RunFlags {
   failText: string[];
   timeout: number;
   trace?: string;
+  report?: string;
   json: boolean;
 }
 
@@ -82,6 +83,8 @@ export async function runCommand(path: string, flags: RunFlags): Promise<number>
       seed: flags.seed === undefined ? given.seed : /^\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed,
       server: [...flags.serve.map(({ url, image }) => firmwareRoute(url, image)), ...(given.server ?? [])],
       realServers: { ...given.realServers, ...flags.realServer },
+      // A trace file or a report shows every event, per chunk too.
+      trace: flags.trace || flags.report ? 'all' : given.trace,
     }),
   );
   const watch = new TextWatch(flags.expectText, flags.failText);
@@ -92,6 +95,7 @@ export async function runCommand(path: string, flags: RunFlags): Promise<number>
 
   const outcome = await drive(device, flags, watch);
   if (flags.trace) writeFileSync(flags.trace, `${JSON.stringify(device.trace, null, 1)}\n`);
+  if (flags.report) writeReport(device, flags.report);
   const exitCode = outcome.kind === 'expected' || outcome.kind === 'finished' ? EXIT.OK : outcome.kind === 'timeout' ? EXIT.TIMEOUT : EXIT.FAILED;
 
   if (flags.json) {

@@ -29,6 +29,8 @@ export interface FleetOptions extends FleetExportNames {
   target?: RealServerAddress | string;
   /** Anything that survives structured cloning, handed to every `device` and `drive` as `context.params`. */
   params?: unknown;
+  /** Told as each device finishes: how many are done of how many (a progress bar's feed). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const TYPESCRIPT = /\.[cm]?ts$/;
@@ -81,7 +83,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   });
   try {
     // Every task settles before the pool goes: a worker still answering a destroyed pool is an unhandled error.
-    const settled = await Promise.allSettled(Array.from({ length: options.devices }, (_, index) => pool.run({ module, names, context: { index, ...shared } })));
+    let done = 0;
+    const settled = await Promise.allSettled(
+      Array.from({ length: options.devices }, (_, index) =>
+        pool.run({ module, names, context: { index, ...shared } }).finally(() => options.onProgress?.(++done, options.devices)),
+      ),
+    );
     const results: FleetDeviceResult[] = [];
     for (const outcome of settled) {
       if (outcome.status === 'rejected') throw outcome.reason;

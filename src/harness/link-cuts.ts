@@ -55,6 +55,8 @@ export interface LinkCutOptions {
   only?: (point: LinkCutPoint) => boolean;
   /** Start the update again on every device left running the old app, and record how that went. */
   retry?: boolean;
+  /** Told after each cut: how many are done of how many (a progress bar's feed). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LinkCutRow {
@@ -85,8 +87,12 @@ export async function sweepLinkCuts(scenario: UpdateScenario, options: LinkCutOp
   const kinds = options.kinds ?? ['fin', 'rst', 'drop'];
   const { points, apps, deviceOs } = await cleanLinkRun(scenario);
   const cuts: LinkCutResult[] = [];
-  for (const point of points.filter((p) => options.only?.(p) ?? true)) {
-    for (const kind of kinds) cuts.push(await linkCut(scenario, apps, point, kind, options.retry ?? false));
+  const chosen = points.filter((p) => options.only?.(p) ?? true);
+  for (const point of chosen) {
+    for (const kind of kinds) {
+      cuts.push(await linkCut(scenario, apps, point, kind, options.retry ?? false));
+      options.onProgress?.(cuts.length, chosen.length * kinds.length);
+    }
   }
   const rows = linkRows(cuts);
   const corruptBoots = cuts.reduce((n, c) => n + c.corruptBoots, 0);

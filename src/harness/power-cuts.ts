@@ -96,6 +96,8 @@ export interface PowerCutOptions {
   chain?: { runs: number; cuts: number };
   /** Record a digest of the flash each cut left (`CutResult.flash`), to compare strategies. */
   digest?: boolean;
+  /** Told after each cut and each chain: how many are done of how many (a progress bar's feed). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface PowerCutSweep {
@@ -146,18 +148,25 @@ export async function sweepPowerCuts(scenario: UpdateScenario, options: PowerCut
   const clean = await cleanRun(scenario, strategy === 'snapshot');
   const chosen = clean.operations.filter((op) => chosenOp(op, options.only));
   const cuts: CutResult[] = [];
+  // A DCT write is whole or not at all: there is no torn one to make.
+  const cutsFor = (op: CutOperation) => modes.filter((mode) => !(mode === 'torn' && op.kind === 'dct-write'));
+  const chainRuns = options.chain?.runs ?? 0;
+  const total = chosen.reduce((sum, op) => sum + cutsFor(op).length, 0) + chainRuns;
+  let done = 0;
   for (const op of chosen) {
-    for (const mode of modes) {
-      // A DCT write is whole or not at all: there is no torn one to make.
-      if (mode === 'torn' && op.kind === 'dct-write') continue;
+    for (const mode of cutsFor(op)) {
       const tornBytes = mode === 'torn' ? tornAmount(op, seed) : undefined;
       const recipe: CutRecipe = { scenario: scenario.name, seed, op: op.index, mode, ...(tornBytes === undefined ? {} : { tornBytes }), offMs };
       const cut = strategy === 'snapshot' ? await cutFromSnapshot(op, recipe) : await cutByReplay(scenario, recipe);
       cuts.push(await outcomeOf(cut, scenario, clean.apps, op, recipe, options));
+      options.onProgress?.(++done, total);
     }
   }
   const chains: ChainResult[] = [];
-  for (let run = 0; run < (options.chain?.runs ?? 0); run++) chains.push(await chainRun(scenario, clean, run, options));
+  for (let run = 0; run < chainRuns; run++) {
+    chains.push(await chainRun(scenario, clean, run, options));
+    options.onProgress?.(++done, total);
+  }
   const rows = summarise(cuts);
   const sweep = { scenario: scenario.name, deviceOs: clean.deviceOs, apps: clean.apps, modes, seed, strategy, operations: clean.operations.map(publicOp), cuts, rows, chains };
   return { ...sweep, table: powerCutTable(sweep), toJSON: () => powerCutJson(sweep) };

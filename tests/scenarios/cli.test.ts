@@ -47,7 +47,7 @@ describe('--help', () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/^Usage: virtual-boron \[options\] \[command\]/);
-    for (const command of ['run', 'inspect', 'demo']) {
+    for (const command of ['run', 'inspect', 'sweep', 'fleet', 'demo']) {
       expect(top.stdout).toContain(`\n  ${command} `);
       const help = await cli(command, '--help');
       expect(help.code).toBe(0);
@@ -105,6 +105,16 @@ describe('run', () => {
     const events = JSON.parse(readFileSync(trace, 'utf8')) as { type: string; atMicros: number }[];
     expect(events.slice(0, 2).map((e) => e.type)).toEqual(['device:power', 'device:boot']);
     expect(events.at(-1)).toEqual({ type: 'serial', atMicros: expect.any(Number), text: 'i' });
+  }, 60 * SECONDS);
+
+  it('--report writes the run as one HTML page that loads nothing', async () => {
+    const report = join(work, 'run.html');
+    const r = await cli('run', `${FIXTURES}/echo.ts`, '--type', 'hi@100', '--expect-text', 'hi', '--report', report);
+    expect(r.code).toBe(0);
+    const html = readFileSync(report, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('<title>echo on Device OS 1.4.4</title>');
+    expect(html).not.toMatch(/<(?:script|link|img)[^>]+(?:src|href)=/);
   }, 60 * SECONDS);
 
   it('rejects a bad option with the valid choices, and a missing sketch with what to pass', async () => {
@@ -194,4 +204,49 @@ describe('demo', () => {
       { language: 'C++', fixed: true, updated: true, sameAsTypeScript: true, app: 'simple' },
     ]);
   }, 10 * 60 * SECONDS);
+});
+
+describe('sweep', () => {
+  it('cuts the power at each flash operation, prints the harness table, and writes the report with the grid', async () => {
+    const report = join(work, 'sweep.html');
+    const result = await cli('sweep', `${FIXTURES}/forum-sweep.ts`, '--modes', 'after', '--report', report);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('Power cuts in "the forum routine (fixed), 4,096 bytes, Device OS 1.4.4" (Device OS 1.4.4): 68 flash operations, 68 cuts (after; snapshot).');
+    expect(lines.filter((l) => l.startsWith('after ')).map((l) => l.split(/\s{2,}/).slice(0, 4))).toEqual([
+      ['after', 'old-app', '1', '#0'],
+      ['after', 'old-app', '48', '#1–#48'],
+      ['after', 'new-app', '1', '#49'],
+      ['after', 'old-app', '1', '#50'],
+      ['after', 'safe-mode', '16', '#51–#66'],
+      ['after', 'new-app', '1', '#67'],
+    ]);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('Power cuts in &#34;the forum routine (fixed), 4,096 bytes, Device OS 1.4.4&#34; (Device OS 1.4.4)');
+  }, 120 * SECONDS);
+
+  it('--json gives the sweep as data; an unknown mode is refused with the choices', async () => {
+    const result = await cli('sweep', `${FIXTURES}/forum-sweep.ts`, '--modes', 'before', '--json');
+    expect(result.code).toBe(0);
+    const sweep = JSON.parse(result.stdout) as { operations: unknown[]; rows: { mode: string; outcome: string; cuts: number }[] };
+    expect(sweep.operations.length).toBe(68);
+    expect(sweep.rows.reduce((n, r) => n + r.cuts, 0)).toBe(68);
+    const bad = await cli('sweep', `${FIXTURES}/forum-sweep.ts`, '--modes', 'sideways');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("error: option '--modes <modes...>' argument 'sideways' is invalid. Allowed choices are before, after, torn.");
+  }, 120 * SECONDS);
+});
+
+describe('fleet', () => {
+  it('runs the devices on worker threads and sums what they did', async () => {
+    const result = await cli('fleet', 'examples/fleet/ota-fleet.ts', '--devices', '6', '--concurrency', '3', '--workers', '1', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { devices: number; outcomes: Record<string, number>; perDevice: unknown[]; dataUsage: { totalBytes: number } };
+    expect(report.devices).toBe(6);
+    expect(report.outcomes).toEqual({ updated: 6 });
+    expect(report.perDevice).toHaveLength(6);
+    const text = await cli('fleet', 'examples/fleet/ota-fleet.ts', '--devices', '6', '--concurrency', '3', '--workers', '1');
+    expect(text.stdout.split('\n').slice(0, 2)).toEqual(['6 devices, 3 at a time', 'Outcomes:        updated 6']);
+    expect(text.stdout).toContain(`Fleet total:     ${report.dataUsage.totalBytes.toLocaleString('en-US')} B`);
+  }, 120 * SECONDS);
 });
