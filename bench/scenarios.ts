@@ -22,8 +22,8 @@ export function megabyteBody(): Uint8Array {
   return body;
 }
 
-export async function systemPartOver(link: LinkProfileName, app: Sketch = otaTestSketch({ initialiseChunkAddress: true }), beforePowerOn?: (device: VirtualBoron) => void): Promise<VirtualBoron> {
-  const body = megabyteBody();
+/** `body` may be made once beforehand, so that a timed run times the device and not the image's build. */
+export async function systemPartOver(link: LinkProfileName, app: Sketch = otaTestSketch({ initialiseChunkAddress: true }), beforePowerOn?: (device: VirtualBoron) => void, body = megabyteBody()): Promise<VirtualBoron> {
   const device = new VirtualBoron({
     deviceOs: '1.2.1',
     app,

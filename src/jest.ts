@@ -13,6 +13,7 @@ interface DeviceView {
   readonly logs: readonly { message: string }[];
   readonly diagnostics: readonly Diagnostic[];
   readonly trace: readonly TraceEntry[];
+  traceDrops(types: readonly TraceEntry['type'][]): string[];
   modules(): InstalledModule[];
 }
 
@@ -59,7 +60,7 @@ declare global {
 const SERIAL_LINES = 12;
 
 const isDevice = (value: unknown): value is DeviceView =>
-  typeof value === 'object' && value !== null && typeof (value as DeviceView).modules === 'function' && Array.isArray((value as DeviceView).diagnostics) && typeof (value as DeviceView).serial?.lines === 'function';
+  typeof value === 'object' && value !== null && typeof (value as DeviceView).modules === 'function' && typeof (value as DeviceView).traceDrops === 'function' && Array.isArray((value as DeviceView).diagnostics) && typeof (value as DeviceView).serial?.lines === 'function';
 
 const millis = (micros: number): string => `${Math.floor(micros / 1000).toLocaleString('en-US')} ms`;
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).toUpperCase()}`;
@@ -82,9 +83,8 @@ function match(ctx: MatcherContext, name: string, received: unknown, expected: u
   const printExpected = ctx.utils?.printExpected ?? ((v: unknown) => (v instanceof RegExp ? String(v) : JSON.stringify(v)));
   const printReceived = ctx.utils?.printReceived ?? ((v: unknown) => (typeof v === 'object' && v !== null ? `an object (${v.constructor?.name ?? 'no prototype'})` : String(v)));
   const hint = ctx.utils?.matcherHint(`${ctx.isNot ? '.not' : ''}.${name}`, 'device', 'expected') ?? `expect(device)${ctx.isNot ? '.not' : ''}.${name}(expected)`;
-  if (!isDevice(received)) {
-    return { pass: false, message: () => `${hint}\n\nExpected a VirtualBoron, received ${printReceived(received)}.` };
-  }
+  // Thrown, not failed: under .not a failure would pass.
+  if (!isDevice(received)) throw new Error(`${hint}\n\nExpected a VirtualBoron, received ${printReceived(received)}.`);
   const { pass, what } = check(received, printExpected);
   return { pass, message: () => `${hint}\n\n${what}${context(received)}` };
 }
@@ -96,6 +96,10 @@ export const matchers = {
   toHaveBooted(this: MatcherContext, received: unknown, app: string | Sketch): MatcherResult {
     const name = typeof app === 'string' ? app : app?.name;
     return match(this, 'toHaveBooted', received, app, (device, print) => {
+      // A trace without the boots would make every .not pass.
+      if (device.traceDrops(['device:boot']).length > 0) {
+        throw new Error("toHaveBooted reads the boots from device.trace, and this device's trace level may leave them out. Create it with trace: 'ota' (the default) or 'all'.");
+      }
       const boots = bootedApps(device);
       const hit = boots.find((b) => !b.safeMode && b.app === name);
       const list = boots.map((b) => (b.safeMode ? `safe mode at ${millis(b.atMicros)}` : `${JSON.stringify(b.app)} at ${millis(b.atMicros)}`)).join(', ');

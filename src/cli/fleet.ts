@@ -3,6 +3,7 @@
  * a progress bar and a summary of outcomes, virtual durations, the server's load and bytes on the air.
  */
 import { runFleet, type Distribution, type FleetReport } from '../fleet';
+import { modulePath } from './load';
 import { bytes, colour, write, writeJson } from './print';
 import { progressBar } from './progress';
 
@@ -18,7 +19,7 @@ export async function fleetCommand(path: string, flags: FleetFlags): Promise<num
   const bar = progressBar('devices', flags.json);
   let report: FleetReport;
   try {
-    report = await runFleet({ module: path, devices: flags.devices, concurrency: flags.concurrency, workers: flags.workers, target: flags.target, onProgress: (done, total) => bar.update(done, total) });
+    report = await runFleet({ module: modulePath(path, 'fleet module'), devices: flags.devices, concurrency: flags.concurrency, workers: flags.workers, target: flags.target, onProgress: (done, total) => bar.update(done, total) });
   } finally {
     bar.stop();
   }

@@ -3,7 +3,7 @@
  * a Boron on each Device OS profile does with the file sent over the air by an app: Prepare, 512-byte
  * Saves, Finish, the reset, and what boots next. The device decides; nothing here re-implements it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { defineSketch, DEVICE_OS_VERSIONS, EmulatorError, ModuleFlag, ModuleFunction, parseModule, UpdateFlag, Validation, VirtualBoron, type DeviceOsVersion, type InstalledModule, type ModuleDependency, type ParsedModule } from '../index';
 import { colour, write, writeJson } from './print';
@@ -175,6 +175,9 @@ function describeOverTheAir(o: OverTheAir): string {
 
 export async function inspectCommand(files: string[], flags: { json: boolean; deviceOs?: DeviceOsVersion[] }): Promise<number> {
   const versions = flags.deviceOs?.length ? flags.deviceOs : DEVICE_OS_VERSIONS;
+  for (const file of files) {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new EmulatorError('FILE_NOT_FOUND', 'Failed to inspect {file}: it is not a file. Pass module binaries (.bin).', { file });
+  }
   const results = [];
   for (const file of files) {
     const image = new Uint8Array(readFileSync(file));

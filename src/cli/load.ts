@@ -1,6 +1,6 @@
 /** What `run` runs: a C++ project or .ino compiled in-process, or a TypeScript/JavaScript module exporting a sketch. */
 import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { compileSketch, EmulatorError, type DeviceOsVersion, type Sketch, type VirtualBoronOptions } from '../index';
 
 const SCRIPT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
@@ -20,6 +20,23 @@ export function loadModule(path: string): Record<string, unknown> {
   if (!typeScript) (require('tsx/cjs/api') as { register: () => void }).register();
   typeScript = true;
   return require(resolve(path)) as Record<string, unknown>;
+}
+
+/** `path`, checked to be a file before anything loads it: a clear error rather than a require stack. */
+export function modulePath(path: string, what: string): string {
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new EmulatorError('FILE_NOT_FOUND', 'Failed to load the {what}: {path} is not a file. Pass the path of a .ts or .js module.', { what, path });
+  }
+  return path;
+}
+
+/** `path` is where a file can be written: its folder exists, and it is not itself a folder. */
+export function writablePath(path: string, what: string): string {
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder) || !statSync(folder).isDirectory() || (existsSync(path) && statSync(path).isDirectory())) {
+    throw new EmulatorError('FILE_NOT_WRITABLE', 'Failed to write the {what} to {path}: {why}. Give a file in a folder that exists.', { what, path, why: existsSync(folder) ? 'that is a folder' : `the folder ${folder} does not exist` });
+  }
+  return path;
 }
 
 const isSketch = (value: unknown): value is Sketch =>

@@ -5,7 +5,7 @@
  * uses the public API only.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEVICE_OS_VERSIONS, EmulatorError, LINK_PROFILES } from '../index';
 import { demoCommand } from './demo';
 import { fleetCommand } from './fleet';
@@ -94,7 +94,7 @@ program
 
 program
   .command('inspect')
-  .description('Describe Particle module binaries as `particle binary inspect` does, then what a Boron on each Device OS does with each one sent over the air.')
+  .description('Describe Particle module binaries as `particle binary inspect` does, then what a Boron on each Device OS does with each one sent over the air. Exits 1 when a file is not a module. --device-os goes after the files.')
   .argument('<file.bin...>', 'module binaries')
   .addOption(new Option('--device-os <versions...>', 'only these Device OS profiles (default: all)').choices(DEVICE_OS_VERSIONS))
   .addOption(json())
@@ -107,10 +107,10 @@ const wholeNumber = (value: string): number => {
 
 program
   .command('sweep')
-  .description('Cut the power at every flash operation of an update scenario (or, with --link, the connection at every read boundary) and tabulate what the device ends in. Exits 1 when a cut leaves a device bricked, in DFU, crashed or hung.')
+  .description('Cut the power at every flash operation of an update scenario (or, with --link, the connection at every read boundary) and tabulate what the device ends in. Exits 1 when a cut, or its retry, leaves a device bricked, in DFU mode, crashed or hung. Options that take several values go after the scenario.')
   .argument('<scenario>', 'a .ts/.js module exporting an update scenario ({ name, device, start, over? }) as default or `scenario`')
   .addOption(new Option('--modes <modes...>', 'how the power is cut at each operation').choices(['before', 'after', 'torn']).default(['before', 'after']))
-  .addOption(new Option('--link <kinds...>', 'cut the connection instead: the server\'s FIN, its RST, or the modem dropping the socket').choices(['fin', 'rst', 'drop']))
+  .addOption(new Option('--link <kinds...>', 'cut the connection instead: the server\'s FIN, its RST, or the modem dropping the socket').choices(['fin', 'rst', 'drop']).conflicts(['modes', 'seed', 'strategy', 'report']))
   .option('--seed <seed>', 'seeds torn writes')
   .addOption(new Option('--strategy <strategy>', 'start each cut from a snapshot, or replay it from power-on').choices(['snapshot', 'replay']).default('snapshot'))
   .option('--retry', 'start the update again on each device left running the old app', false)
@@ -122,7 +122,7 @@ program
 
 program
   .command('fleet')
-  .description('Run a fleet module on many virtual Borons on worker threads and summarise outcomes, virtual durations, the server\'s load and bytes on the air.')
+  .description('Run a fleet module on many virtual Borons on worker threads and summarise outcomes, virtual durations, the server\'s load and bytes on the air. Exits 0 whatever the outcomes: they are the figures.')
   .argument('<module>', 'a .ts/.js module exporting device(index, context) and drive(device, context)')
   .requiredOption('--devices <n>', 'how many devices', wholeNumber)
   .option('--concurrency <n>', 'devices in flight at once (default 64)', wholeNumber)
@@ -143,12 +143,22 @@ function finish(code: number): void {
   process.stdout.write('', () => process.exit(code));
 }
 
+// Commander's own errors (it has printed them on stderr) come here too, so that --json still prints a document.
+program.exitOverride();
+for (const command of program.commands) command.exitOverride();
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   const asJson = process.argv.includes('--json');
+  if (error instanceof CommanderError) {
+    // --help and --version end here as well, with exit code 0.
+    if (asJson && error.exitCode !== 0) writeJson({ error: { code: 'USAGE', message: error.message.replace(/^error: /, '') } });
+    return finish(error.exitCode);
+  }
   if (error instanceof EmulatorError) {
     if (asJson) writeJson({ error: { code: error.code, message: error.message } });
     else process.stderr.write(`${colour.red(`error: ${error.message}`)}\n`);
   } else {
+    if (asJson) writeJson({ error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } });
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   finish(1);

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { BORON_DEFAULTS, EmulatorError, firmwareRoute, VirtualBoron, writeReport, type DeviceOsVersion, type LinkProfileName, type RealServerAddress, type VirtualBoronOptions } from '../index';
-import { loadSketch } from './load';
+import { loadSketch, writablePath } from './load';
 import { colour, describeDevice, deviceSummary, note, printDiagnostics, write, writeJson } from './print';
 
 /** Exit codes: as wokwi-cli's, so CI scripts read them the same way. */
@@ -71,6 +71,9 @@ class TextWatch {
 const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 export async function runCommand(path: string, flags: RunFlags): Promise<number> {
+  // Checked before the run, so that a bad path does not cost the run's result.
+  if (flags.trace) writablePath(flags.trace, 'trace');
+  if (flags.report) writablePath(flags.report, 'report');
   const deviceOs = flags.deviceOs ?? BORON_DEFAULTS.deviceOs;
   const loaded = await loadSketch(path, deviceOs, (what) => flags.json || note(colour.dim(what)));
   const given: VirtualBoronOptions = loaded.options;

@@ -3,6 +3,12 @@ import type { RequestHandler } from '../net/http-server';
 import { latestBuild, sketchOfImage, suffixSha } from './images';
 import type { Sketch } from './sketch';
 
+/** A catalog's knowledge at one moment. */
+export interface SketchCatalogState {
+  readonly given: ReadonlyMap<string, Sketch>;
+  readonly served: ReadonlyMap<string, Sketch>;
+}
+
 /**
  * The sketches one device knows, by the SHA-256 in their images' suffix: the device boots the
  * sketch of the image it finds in flash. It learns them from what it was given (its app, its
@@ -17,6 +23,16 @@ export class SketchCatalog {
   private readonly served = new Map<string, Sketch>();
 
   constructor(private readonly routes: () => readonly RequestHandler[]) {}
+
+  /** What this catalog knows, for a snapshot: a device restored from it boots the same sketches. */
+  save(): SketchCatalogState {
+    return { given: new Map(this.given), served: new Map(this.served) };
+  }
+
+  load(state: SketchCatalogState): void {
+    for (const [sha, sketch] of state.given) this.given.set(sha, sketch);
+    for (const [sha, sketch] of state.served) this.served.set(sha, sketch);
+  }
 
   /** An image the device was given: if `buildModule` made it from a sketch, that sketch runs it here. */
   give(image: Uint8Array): void {

@@ -4,6 +4,7 @@ import type { RequestHandler } from '../net/http-server';
 import type { BackupRamState } from './backup-ram';
 import type { BootChecksState } from './boot';
 import type { VirtualBoronOptions } from './config';
+import type { SketchCatalogState } from './sketch-catalog';
 
 /** The device states (`VirtualBoron.state`). */
 export type DeviceState = 'off' | 'booting' | 'running' | 'safe-mode' | 'dfu' | 'crashed' | 'bricked';
@@ -72,5 +73,7 @@ export interface DeviceSnapshot {
   readonly backupRam: BackupRamState;
   readonly boot: BootChecksState;
   readonly connections: number;
+  /** The sketches the device knows by their images' SHA-256 (which one an image in flash runs). */
+  readonly sketches: SketchCatalogState;
   readonly fingerprint: SnapshotFingerprint;
 }

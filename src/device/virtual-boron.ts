@@ -63,9 +63,12 @@ export class VirtualBoron {
   /** The sketch running now (after boot). */
   appName = '';
 
-  /** The options each boot reads; the rest are used up by the constructor (a device keeps no image it was given). */
+  /** The options each boot reads (the rest are used by the constructor). */
   private readonly options: Pick<VirtualBoronOptions, 'gen2UnalignedWriteBug' | 'freeMemory' | 'stack'>;
-  /** The options as given, for a snapshot's replay: a reference to the caller's object, never a copy of its images. */
+  /**
+   * The options as given, for a snapshot's replay: a reference to the caller's object (and so to its
+   * images, for as long as the device lives), never a copy.
+   */
   private readonly given: VirtualBoronOptions;
   /** powerOn() was called at least once: before it, a run has nothing to run. */
   private poweredOn = false;
@@ -180,6 +183,7 @@ export class VirtualBoron {
       backupRam: this.backupRam.save(),
       boot: this.boot.save(),
       connections: this.network.connectionCount,
+      sketches: this.sketches.save(),
       fingerprint: this.fingerprint(),
     };
   }
@@ -207,6 +211,9 @@ export class VirtualBoron {
     device.clock.advanceTo(snapshot.atMicros);
     device.network.continueNumberingAt(snapshot.connections);
     device.backupRam.load(snapshot.backupRam);
+    device.sketches.load(snapshot.sketches);
+    // The server is not the device's: routes a test added (server.use) are still there after a cut.
+    for (const input of snapshot.inputs) if (input.kind === 'server-use') device.server.use(...input.handlers);
     // As powerOff() would have done at that moment: a new generation, and SRAM's bytes gone.
     device.cpu.generation = snapshot.generation + (snapshot.state === 'off' ? 0 : 1);
     if (snapshot.state !== 'off') device.backupRam.powerLost();
@@ -285,9 +292,9 @@ export class VirtualBoron {
       atMicros: this.clock.nowMicros,
       state: this.state,
       generation: this.cpu.generation,
-      trace: this.events.trace.length,
+      trace: this.events.size,
       serial: this.serial.length,
-      logs: this.logs.length,
+      logs: this.logManager.book.length,
       spends: this.cpu.spends,
       activity: this.cpu.activity,
     };

@@ -90,7 +90,7 @@ export class VirtualBoronEngine {
         if (result.error === undefined) return done(null, context);
         ee.emit('error', result.outcome);
         done(new Error(result.error), context);
-      });
+      }).catch((error: unknown) => done(error instanceof Error ? error : new Error(String(error)), context));
     };
   }
 }

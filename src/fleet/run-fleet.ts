@@ -60,6 +60,9 @@ const positiveInteger = (value: number, what: string): number => {
  * report outcomes, virtual durations, the server's request rate and bytes on the air.
  */
 export async function runFleet(options: FleetOptions): Promise<FleetReport> {
+  if (typeof options !== 'object' || options === null || typeof options.module !== 'string' || options.module.length === 0) {
+    throw new EmulatorError('FLEET_OPTIONS', 'Failed to start the fleet: module is {value}. Give the path of the fleet module (it exports device(index, context) and drive(device, context)).', { value: String((options as Partial<FleetOptions> | null)?.module) });
+  }
   if (!Number.isInteger(options.devices) || options.devices < 0) {
     throw new EmulatorError('FLEET_OPTIONS', 'Failed to start the fleet: devices must be a whole number, not {value}.', { value: String(options.devices) });
   }

@@ -45,11 +45,17 @@ export interface FleetDeviceResult {
 /** `http://127.0.0.1:8080` → `{ host: '127.0.0.1', port: 8080 }`. */
 export function realServerAddress(target: RealServerAddress | string): RealServerAddress {
   if (typeof target !== 'string') return target;
-  const url = new URL(target);
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new EmulatorError('FLEET_TARGET', 'Failed to use {target} as the fleet\'s server: it is not a URL. Give an http://host:port address.', { target });
+  }
   if (url.protocol !== 'http:') {
     throw new EmulatorError('FLEET_TARGET', 'Failed to use {target} as the fleet\'s server: the devices speak plain HTTP over TCPClient. Give an http:// address.', { target });
   }
-  return { host: url.hostname, port: Number(url.port || 80) };
+  // An IPv6 host comes in brackets ([::1]); a socket takes it without them.
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 80) };
 }
 
 /** The names of a fleet module's two functions. */

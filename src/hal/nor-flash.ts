@@ -240,8 +240,9 @@ export class NorFlash {
         this.write(at, piece, outcome);
         done += unitSpan(at, piece.length, writeUnit);
       } else {
-        // Whole write units only, counted from the unit the piece starts in.
-        const upTo = Math.min(next, (Math.floor((at + Math.min(torn, piece.length)) / writeUnit)) * writeUnit);
+        // Whole write units only, counted from the unit the piece starts in; a tear that reaches the piece's end writes all of it.
+        const reach = at + Math.min(torn, piece.length);
+        const upTo = reach >= next ? next : Math.floor(reach / writeUnit) * writeUnit;
         if (upTo > at) {
           this.write(at, piece.subarray(0, upTo - at), outcome);
           done += unitSpan(at, upTo - at, writeUnit);

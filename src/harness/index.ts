@@ -7,4 +7,4 @@
 export { sweepPowerCuts, replayPowerCut, flashDigest, PowerCut, type CutMode, type CutWindow, type CutOperation, type CutRecipe, type CutResult, type ChainResult, type PowerCutOptions, type PowerCutSweep } from './power-cuts';
 export { WINDOW_TEXT, sweepForReport, type OutcomeRow } from './report';
 export { sweepLinkCuts, linkFault, type LinkCutKind, type LinkCutPoint, type LinkCutRecipe, type LinkCutResult, type LinkCutRow, type LinkCutOptions, type LinkCutSweep } from './link-cuts';
-export { OUTCOMES, type Outcome, type UpdateScenario } from './scenario';
+export { OUTCOMES, runScenario, type Outcome, type UpdateScenario } from './scenario';

@@ -9,6 +9,7 @@
 import { EmulatorError, VirtualBoron, type NetworkFault } from '../index';
 import { classify, runUntilBooted, runUntilOver, type Apps, type Outcome, type UpdateScenario } from './scenario';
 import { appsLine, columns, count } from './report';
+import { describeValue, OptionCheck } from '../sim/option-check';
 
 /** `fin`: the server closes after the byte; `rst`: it resets after it; `drop`: the modem drops the socket 1 µs after the device read up to it. */
 export type LinkCutKind = 'fin' | 'rst' | 'drop';
@@ -84,6 +85,13 @@ export interface LinkCutSweep {
 
 /** Cut the connection at every TCP read boundary, in each way, and see what the device ends in. */
 export async function sweepLinkCuts(scenario: UpdateScenario, options: LinkCutOptions = {}): Promise<LinkCutSweep> {
+  const check = new OptionCheck('sweep link cuts');
+  const o = check.object(options, '', ['kinds', 'only', 'retry', 'onProgress']);
+  if (o.kinds !== undefined) {
+    if (!Array.isArray(o.kinds) || o.kinds.length === 0) check.fail('kinds is {actual}', 'Pass a list of one or more of fin, rst, drop.', { actual: describeValue(o.kinds) });
+    (o.kinds as unknown[]).forEach((kind, i) => check.choice(kind, `kinds[${i}]`, 'a link cut', ['fin', 'rst', 'drop']));
+  }
+  if (o.retry !== undefined) check.boolean(o.retry, 'retry');
   const kinds = options.kinds ?? ['fin', 'rst', 'drop'];
   const { points, apps, deviceOs } = await cleanLinkRun(scenario);
   const cuts: LinkCutResult[] = [];
@@ -109,6 +117,8 @@ export function linkFault(point: LinkCutPoint, kind: LinkCutKind): NetworkFault 
 /** The update once, clean: where each connection's response arrived, piece by piece. */
 async function cleanLinkRun(scenario: UpdateScenario): Promise<{ points: LinkCutPoint[]; apps: Apps; deviceOs: string }> {
   const device = new VirtualBoron(scenario.device).powerOn();
+  // The version it starts on: an update of the system part changes the profile.
+  const deviceOs = device.profile.version;
   const points: LinkCutPoint[] = [];
   const received = new Map<number, { host: string; port: number; bytes: number }>();
   const stops = [
@@ -134,7 +144,7 @@ async function cleanLinkRun(scenario: UpdateScenario): Promise<{ points: LinkCut
       state: hung ? 'still going at its timeout' : device.state === 'running' ? `running "${device.appName}"` : `in state ${device.state}`,
     });
   }
-  return { points, apps: { old, new: device.appName, ...(scenario.installed ? { installed: scenario.installed } : {}) }, deviceOs: scenario.device.deviceOs ?? device.profile.version };
+  return { points, apps: { old, new: device.appName, ...(scenario.installed ? { installed: scenario.installed } : {}) }, deviceOs };
 }
 
 async function linkCut(scenario: UpdateScenario, apps: Apps, point: LinkCutPoint, kind: LinkCutKind, retry: boolean): Promise<LinkCutResult> {

@@ -5,11 +5,12 @@
  * upgrade, then fail at each in turn); the torn writes are in the spirit of Zephyr's flash simulator.
  */
 import { createHash } from 'node:crypto';
-import { EmulatorError, VirtualBoron, type DeviceSnapshot, type NorFlash } from '../index';
+import { EmulatorError, VirtualBoron, type DeviceSnapshot, type FlashOperation, type NorFlash } from '../index';
 import { hex } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
 import { classify, powerBackOn, runUntilBooted, runUntilOver, type Apps, type Outcome, type UpdateScenario } from './scenario';
 import { powerCutTable, powerCutJson, summarise, type OutcomeRow } from './report';
+import { describeValue, OptionCheck } from '../sim/option-check';
 
 /** Where the power goes: before the operation, right after it, or part-way through it (seeded). */
 export type CutMode = 'before' | 'after' | 'torn';
@@ -90,7 +91,7 @@ export interface PowerCutOptions {
   only?: readonly number[] | ((op: CutOperation) => boolean);
   /** After the cut, how long to let a device that came up running go on before its outcome is read. Default 0: at its boot. */
   settleMs?: number;
-  /** Virtual time a device may take to come up after the cut. Default 60 s. */
+  /** Virtual time a device may take to come up after the cut. Default 60 s (the clean run's first boot and a retry's reboot always have 60 s). */
   bootTimeoutMs?: number;
   /** Also run seeded chains of `cuts` random cuts, `runs` times. */
   chain?: { runs: number; cuts: number };
@@ -117,6 +118,27 @@ export interface PowerCutSweep {
   toJSON(): object;
 }
 
+const POWER_CUT_OPTIONS = ['modes', 'seed', 'strategy', 'retry', 'offMs', 'only', 'settleMs', 'bootTimeoutMs', 'chain', 'digest', 'onProgress'];
+
+/** Every option named and checked: a misspelt one would change what is cut without a word. */
+function checkPowerCutOptions(options: PowerCutOptions): void {
+  const check = new OptionCheck('sweep power cuts');
+  const o = check.object(options, '', POWER_CUT_OPTIONS);
+  if (o.modes !== undefined) {
+    if (!Array.isArray(o.modes) || o.modes.length === 0) check.fail('modes is {actual}', 'Pass a list of one or more of before, after, torn.', { actual: describeValue(o.modes) });
+    (o.modes as unknown[]).forEach((mode, i) => check.choice(mode, `modes[${i}]`, 'a cut mode', ['before', 'after', 'torn']));
+  }
+  if (o.strategy !== undefined) check.choice(o.strategy, 'strategy', 'a strategy', ['snapshot', 'replay']);
+  for (const key of ['offMs', 'settleMs', 'bootTimeoutMs']) if (o[key] !== undefined) check.number(o[key], key, 'a finite number of virtual milliseconds, 0 or more');
+  for (const key of ['retry', 'digest']) if (o[key] !== undefined) check.boolean(o[key], key);
+  if (o.seed !== undefined && typeof o.seed !== 'number' && typeof o.seed !== 'string') check.fail('seed is {actual}', 'Pass a number or a string.', { actual: describeValue(o.seed) });
+  if (o.only !== undefined && typeof o.only !== 'function' && !Array.isArray(o.only)) check.fail('only is {actual}', 'Pass operation indexes, or a function of the operation.', { actual: describeValue(o.only) });
+  if (o.chain !== undefined) {
+    const chain = check.object(o.chain, 'chain', ['runs', 'cuts']);
+    for (const key of ['runs', 'cuts']) check.number(chain[key], `chain.${key}`, 'a whole number, 1 or more', { integer: true, min: 1 });
+  }
+}
+
 /** What the harness throws from a flash hook: the power is gone. */
 export class PowerCut extends Error {
   override readonly name = 'PowerCut';
@@ -141,6 +163,7 @@ interface Clean {
 
 /** Cut the power at every flash operation of the scenario's update, in each mode, and see what the device ends in. */
 export async function sweepPowerCuts(scenario: UpdateScenario, options: PowerCutOptions = {}): Promise<PowerCutSweep> {
+  checkPowerCutOptions(options);
   const modes = options.modes ?? ['before'];
   const seed = options.seed ?? 1;
   const strategy = options.strategy ?? 'snapshot';
@@ -182,6 +205,8 @@ export async function replayPowerCut(scenario: UpdateScenario, recipe: CutRecipe
 /** The update once, without cuts: every operation a cut can land on, and (for the snapshot strategy) a snapshot just before each. */
 async function cleanRun(scenario: UpdateScenario, snapshots: boolean): Promise<Clean> {
   const device = new VirtualBoron(scenario.device).powerOn();
+  // The version it starts on: an update of the system part changes the profile.
+  const deviceOs = device.profile.version;
   const operations: Recorded[] = [];
   watch(device, (op, extra) => {
     operations.push({ ...op, ...extra, index: operations.length, ...(snapshots ? { snapshot: device.snapshot() } : {}) });
@@ -198,7 +223,7 @@ async function cleanRun(scenario: UpdateScenario, snapshots: boolean): Promise<C
       ms: device.millis,
     });
   }
-  return { operations, apps: { old: firstApp, new: device.appName, ...(scenario.installed ? { installed: scenario.installed } : {}) }, deviceOs: scenario.device.deviceOs ?? device.profile.version };
+  return { operations, apps: { old: firstApp, new: device.appName, ...(scenario.installed ? { installed: scenario.installed } : {}) }, deviceOs };
 }
 
 /** The app the device boots at power-on (the old one). */
@@ -262,16 +287,21 @@ function chosenOp(op: CutOperation, only: PowerCutOptions['only']): boolean {
 }
 
 /**
- * A torn operation's seeded extent: for a program, its first 1 to n−1 write units (all of a one-unit
- * program); for an erase, 1 to sectorSize−1 bytes from the sector's start.
+ * A torn operation's extent, `pick(lo, hi)` choosing within it: for a program, its first 1 to n−1
+ * write units (all of a one-unit program); for an erase, 1 to length−1 bytes from its start.
  */
+function tornExtent(kind: 'erase' | 'program', address: number, length: number, writeUnit: number, pick: (lo: number, hi: number) => number): number {
+  if (kind === 'erase') return pick(1, length - 1);
+  const first = Math.floor(address / writeUnit);
+  const units = Math.ceil((address + length) / writeUnit) - first;
+  const kept = units > 1 ? pick(1, units - 1) : 1;
+  return Math.min(length, (first + kept) * writeUnit - address);
+}
+
+/** A torn operation's seeded extent in a sweep. */
 function tornAmount(op: Recorded, seed: number | string): number {
   const random = new SeededRandom(`${seed}/torn/${op.index}`);
-  if (op.kind === 'erase') return random.nextInt(1, op.length - 1);
-  const first = Math.floor(op.address / op.writeUnit);
-  const units = Math.ceil((op.address + op.length) / op.writeUnit) - first;
-  const kept = units > 1 ? random.nextInt(1, units - 1) : 1;
-  return Math.min(op.length, (first + kept) * op.writeUnit - op.address);
+  return tornExtent(op.kind === 'erase' ? 'erase' : 'program', op.address, op.length, op.writeUnit, (lo, hi) => random.nextInt(lo, hi));
 }
 
 /** The device as the cut leaves it, restored from the snapshot before the operation; the operation done as the mode says; powered on again. */
@@ -342,7 +372,7 @@ interface ArmedCut {
  * tear it (`tear` gives the bytes that happen, from the operation's length). Every operation after the
  * cut throws too, so a sketch that catches the error writes nothing more.
  */
-function armCut(device: VirtualBoron, target: number, mode: CutMode, tear: (length: number) => number, cut: PowerCut): ArmedCut {
+function armCut(device: VirtualBoron, target: number, mode: CutMode, tear: (op: FlashOperation, writeUnit: number) => number, cut: PowerCut): ArmedCut {
   const armed: ArmedCut = { count: 0 };
   const landing = (): boolean => {
     if (armed.at !== undefined) throw cut;
@@ -355,7 +385,7 @@ function armCut(device: VirtualBoron, target: number, mode: CutMode, tear: (leng
     chip.operationHook = (op, control) => {
       if (!landing()) return;
       if (mode === 'after') return control.cutAfter(cut);
-      armed.tornBytes = tear(op.length);
+      armed.tornBytes = tear(op, chip.geometry.writeUnit);
       control.tear(armed.tornBytes, cut);
     };
   }
@@ -395,8 +425,8 @@ async function retried(device: VirtualBoron, scenario: UpdateScenario, apps: App
   try {
     await scenario.start(device);
     hung = await runUntilOver(device, scenario);
-    // A boot ended the run: let it reach its app.
-    if (!hung && device.state === 'running' && device.appName !== apps.new) hung = await runUntilBooted(device, 60_000, 0);
+    // A boot ended the run: let it reach its app. A routine that gave up cleanly boots nothing more: the wait's timeout is no hang.
+    if (!hung && device.state === 'running' && device.appName !== apps.new) await runUntilBooted(device, 60_000, 0);
   } catch (error) {
     if (device.state !== 'crashed') throw error;
     hung = false;
@@ -423,7 +453,8 @@ async function chainRun(scenario: UpdateScenario, clean: Clean, run: number, opt
     const mode = modes[random.nextInt(0, modes.length - 1)];
     const draw = random.nextUint32();
     const cut = new PowerCut(target);
-    return { target, mode, cut, armed: armCut(device, target, mode, (length) => 1 + (draw % Math.max(1, length - 1)), cut) };
+    const tear = (op: FlashOperation, writeUnit: number) => tornExtent(op.kind, op.address, op.length, writeUnit, (lo, hi) => lo + (draw % (hi - lo + 1)));
+    return { target, mode, cut, armed: armCut(device, target, mode, tear, cut) };
   };
   let next = count > 0 ? arm() : undefined;
   let outcome: Outcome = classify(device, clean.apps, false);

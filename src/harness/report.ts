@@ -110,7 +110,7 @@ function runsOf(cuts: readonly CutResult[]): { mode: CutMode; outcome: Outcome; 
   for (const mode of MODE_ORDER) {
     for (const cut of cuts.filter((c) => c.mode === mode)) {
       const last = out[out.length - 1];
-      if (last && last.mode === mode && last.outcome === cut.outcome && last.window === cut.window && last.to < cut.op) last.to = cut.op;
+      if (last && last.mode === mode && last.outcome === cut.outcome && last.window === cut.window && last.to + 1 === cut.op) last.to = cut.op;
       else out.push({ mode, outcome: cut.outcome, window: cut.window, from: cut.op, to: cut.op });
     }
   }

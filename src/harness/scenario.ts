@@ -1,4 +1,4 @@
-import { EmulatorError, type VirtualBoron, type VirtualBoronOptions } from '../index';
+import { EmulatorError, VirtualBoron, type VirtualBoronOptions } from '../index';
 
 /**
  * An update story to break: a device, what the test does to start its update, and when the update
@@ -89,6 +89,17 @@ export async function runUntilOver(device: VirtualBoron, scenario: UpdateScenari
   } finally {
     stop();
   }
+}
+
+/**
+ * The scenario once, without cuts: powered on, started, and run until its update is over. `overrides`
+ * change the scenario's device options (`{ trace: 'all' }` for a report of the run).
+ */
+export async function runScenario(scenario: UpdateScenario, overrides: VirtualBoronOptions = {}): Promise<VirtualBoron> {
+  const device = new VirtualBoron({ ...scenario.device, ...overrides }).powerOn();
+  await scenario.start(device);
+  await runUntilOver(device, scenario);
+  return device;
 }
 
 /** Run until the device has booted (or stopped before an app): how a device comes up after a cut. */

@@ -76,8 +76,13 @@ export class EventBus {
   /** The event kinds of `types` this trace may leave out: the per-chunk ones at 'ota' (and firmware_update's progress), the oldest in a ring, all when off. */
   dropped(types: readonly DeviceEventName[]): DeviceEventName[] {
     if (this.level === 'all') return [];
-    if (this.level === 'ota') return types.filter((type) => PER_CHUNK.has(type));
+    if (this.level === 'ota') return types.filter((type) => PER_CHUNK.has(type) || type === 'system:event');
     return [...types];
+  }
+
+  /** How many events are kept, without building the list. */
+  get size(): number {
+    return this.kept.length;
   }
 
   /** The kept events, oldest first. */

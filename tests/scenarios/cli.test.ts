@@ -222,6 +222,9 @@ describe('sweep', () => {
       ['after', 'new-app', '1', '#67'],
     ]);
     const html = readFileSync(report, 'utf8');
+    // The clean run drawn to its end: the new app runs after the bootloader's copy.
+    expect(html.match(/"state":"[a-z-]+"/g)).toEqual(['"state":"running"']);
+    expect(html.match(/"app":"[^"]*"/g)).toEqual(['"app":"simple"']);
     expect(html).toContain('Power cuts in &#34;the forum routine (fixed), 4,096 bytes, Device OS 1.4.4&#34; (Device OS 1.4.4)');
   }, 120 * SECONDS);
 
@@ -235,6 +238,20 @@ describe('sweep', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("error: option '--modes <modes...>' argument 'sideways' is invalid. Allowed choices are before, after, torn.");
   }, 120 * SECONDS);
+});
+
+describe('errors', () => {
+  it('a file that is not there is named, and --json still prints a document for a usage error', async () => {
+    const missing = await cli('inspect', 'nowhere.bin');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('error: Failed to inspect nowhere.bin: it is not a file. Pass module binaries (.bin).\n');
+    const usage = await cli('run', `${FIXTURES}/echo.ts`, '--link', 'lte', '--json');
+    expect(usage.code).toBe(1);
+    expect(JSON.parse(usage.stdout)).toEqual({ error: { code: 'USAGE', message: "option '--link <name>' argument 'lte' is invalid. Allowed choices are ideal, forum, lte-m, nb-iot, 3g." } });
+    const conflict = await cli('sweep', `${FIXTURES}/forum-sweep.ts`, '--link', 'fin', '--report', 'r.html');
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toContain("error: option '--link <kinds...>' cannot be used with option '--report <file.html>'");
+  }, 60 * SECONDS);
 });
 
 describe('fleet', () => {

@@ -118,9 +118,15 @@ describe('their messages, word for word', () => {
     });
   });
 
-  it('something that is not a device', () => {
-    const result = matchers.toHaveBooted.call({ isNot: false }, { serial: 'no' }, 'v2');
-    expect({ pass: result.pass, message: result.message() }).toEqual({ pass: false, message: 'expect(device).toHaveBooted(expected)\n\nExpected a VirtualBoron, received an object (Object).' });
+  it('something that is not a device: thrown, so that .not cannot pass it either', () => {
+    expect(() => matchers.toHaveBooted.call({ isNot: false }, { serial: 'no' }, 'v2')).toThrow('expect(device).toHaveBooted(expected)\n\nExpected a VirtualBoron, received an object (Object).');
+    expect(() => matchers.toHaveDiagnostic.call({ isNot: true }, undefined, 'safe-mode')).toThrow('expect(device).not.toHaveDiagnostic(expected)\n\nExpected a VirtualBoron, received undefined.');
+  });
+
+  it('toHaveBooted on a device whose trace leaves the boots out: thrown, naming the option', async () => {
+    const device = new VirtualBoron({ trace: 'off' }).powerOn();
+    await device.runFor(1000);
+    expect(() => matchers.toHaveBooted.call({ isNot: true }, device, 'v2')).toThrow("toHaveBooted reads the boots from device.trace, and this device's trace level may leave them out. Create it with trace: 'ota' (the default) or 'all'.");
   });
 
   it('a device that never booted says so', () => {

@@ -6,9 +6,12 @@
  * bootloader update at Finish (bricked); from 2.0 the slot stays pending until its copy is over, so a
  * cut there is retried at the next boot.
  */
-import { OUTCOMES, sweepPowerCuts, type CutMode, type CutWindow, type Outcome, type PowerCutSweep, type UpdateScenario } from '../../src/harness';
+import { OUTCOMES, sweepLinkCuts, sweepPowerCuts, type CutMode, type CutWindow, type Outcome, type PowerCutSweep, type UpdateScenario } from '../../src/harness';
 import { forumStory, robustAppStory, robustBootloaderStory } from '../../examples/power-cuts/scenarios';
-import type { DeviceOsVersion } from '../../src/index';
+import { createHash } from 'node:crypto';
+import { http, HttpResponse } from 'msw';
+import { buildModule, type DeviceOsVersion } from '../../src/index';
+import { appV2, FIRMWARE_HOST, MANIFEST_PATH, robustApp } from '../../examples/robust-ota/sketches';
 
 // Each sweep runs a few hundred cuts (and a retry of every update left with the old app): seconds of wall time, not timed here.
 jest.setTimeout(300_000);
@@ -191,3 +194,40 @@ const RUNS = [
 ];
 const NO_UPDATE =
   'Failed to sweep "no server": its clean run did not end with the update installed (it ended running "ota-test (fixed)" after 17483 ms of virtual time), so there is no update to cut. Check the scenario without the harness first.';
+
+describe('a retry that fails cleanly', () => {
+  it('is old-app, not a hang: the routine gives up and keeps the old firmware, and nothing boots', async () => {
+    const image = buildModule({ sketch: appV2, deviceOs: '1.4.4', size: 4096 });
+    let requests = 0;
+    const scenario: UpdateScenario = {
+      ...robustAppStory({ deviceOs: '1.4.4', size: 4096 }),
+      device: {
+        deviceOs: '1.4.4',
+        app: robustApp,
+        link: 'lte-m',
+        server: [
+          http.get(`http://${FIRMWARE_HOST}${MANIFEST_PATH}`, () => HttpResponse.json({ path: '/firmware/app.bin', size: image.length, sha256: createHash('sha256').update(image).digest('hex') })),
+          // The image once (to the clean run), then 404: every retry gives up.
+          http.get(`http://${FIRMWARE_HOST}/firmware/app.bin`, () => (requests++ === 0 ? new HttpResponse(image) : new HttpResponse(null, { status: 404 }))),
+        ],
+      },
+    };
+    const sweep = await sweepPowerCuts(scenario, { modes: ['after'], retry: true, only: (op) => op.window === 'ota-write' && op.index === 5 });
+    expect(sweep.cuts.map((c) => [c.outcome, c.retry])).toEqual([['old-app', 'old-app']]);
+  });
+});
+
+describe('the harness refuses options it does not take, naming them', () => {
+  const story = forumStory({ deviceOs: '1.4.4', size: 4096 });
+  it.each([
+    [{ strategy: 'snapshots' }, 'Failed to sweep power cuts: strategy "snapshots" is not a strategy. Use one of snapshot, replay.'],
+    [{ modes: ['sideways'] }, 'Failed to sweep power cuts: modes[0] "sideways" is not a cut mode. Use one of before, after, torn.'],
+    [{ retries: true }, 'Failed to sweep power cuts: there is no option "retries". Use one of modes, seed, strategy, retry, offMs, only, settleMs, bootTimeoutMs, chain, digest, onProgress.'],
+  ])('sweepPowerCuts(%j)', async (options, message) => {
+    await expect(sweepPowerCuts(story, options as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message });
+  });
+
+  it('sweepLinkCuts with an unknown kind', async () => {
+    await expect(sweepLinkCuts(story, { kinds: ['fim'] } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'Failed to sweep link cuts: kinds[0] "fim" is not a link cut. Use one of fin, rst, drop.' });
+  });
+});

@@ -7,7 +7,8 @@
  */
 import { flashDigest, replayPowerCut, sweepPowerCuts, type CutOperation, type CutResult } from '../../src/harness';
 import { forumStory, robustAppStory } from '../../examples/power-cuts/scenarios';
-import { EmulatorError, VirtualBoron, type DeviceSnapshot } from '../../src/index';
+import { http, HttpResponse } from 'msw';
+import { defineSketch, EmulatorError, VirtualBoron, type DeviceSnapshot } from '../../src/index';
 
 jest.setTimeout(300_000);
 
@@ -145,5 +146,27 @@ describe('device.snapshot() and VirtualBoron.restore()', () => {
     expect(error.message).toBe(
       'Failed to restore the snapshot by replay: the replay did not arrive at the same device (internal flash differs at 0xF0000). Something outside the recorded inputs changed the run: a handler that answers differently, a real server, a flash hook or load(), or a listener that acts.',
     );
+  });
+});
+
+describe('restored as a power cut, a device keeps what is not its RAM', () => {
+  it('boots its own sketch, even when another device has since built one with the same name', async () => {
+    const mine = defineSketch(({ Serial }) => ({ setup: () => void Serial.println('I am A') }), { name: 'app', systemMode: 'MANUAL' });
+    const device = new VirtualBoron({ app: mine }).powerOn();
+    await device.runUntil('I am A');
+    const snapshot = device.snapshot();
+    const other = defineSketch(({ Serial }) => ({ setup: () => void Serial.println('I am B') }), { name: 'app', systemMode: 'MANUAL' });
+    new VirtualBoron({ app: other }).powerOn();
+    const restored = VirtualBoron.restore(snapshot, { as: 'power-cut' }).powerOn();
+    await restored.runFor(2000);
+    expect(restored.serial.output).toBe('I am A\r\n');
+  });
+
+  it('keeps the routes a test added with server.use', async () => {
+    const device = new VirtualBoron().powerOn();
+    await device.runFor(100);
+    device.server.use(http.get('http://fw.example/extra', () => new HttpResponse('x')));
+    const restored = VirtualBoron.restore(device.snapshot(), { as: 'power-cut' });
+    expect(restored.server.routes.length).toBe(device.server.routes.length);
   });
 });

@@ -270,3 +270,39 @@ describe('NorFlash geometry', () => {
     expect(error.message).toBe(message);
   });
 });
+
+describe('power cuts from the operation hook', () => {
+  const geometry = { size: 64 * 1024, sectorSize: 4096, writeUnit: 4, eraseValue: 0xff };
+  const cut = new Error('power cut');
+  const chip = () => new NorFlash('cut', geometry, TIMING);
+  const data = (length: number) => Uint8Array.from({ length }, (_, i) => i);
+
+  it('torn: a program writes only the whole write units its first bytes reach, then the power is gone', () => {
+    const flash = chip();
+    flash.operationHook = (_op, control) => control.tear(6, cut);
+    expect(() => flash.program(0x100, data(16))).toThrow(cut);
+    expect([...flash.read(0x100, 8)]).toEqual([0, 1, 2, 3, 0xff, 0xff, 0xff, 0xff]);
+  });
+
+  it('torn: a tear that reaches the end of a short, unaligned program writes all of it', () => {
+    const flash = chip();
+    flash.operationHook = (_op, control) => control.tear(2, cut);
+    expect(() => flash.program(0x10, data(2))).toThrow(cut);
+    expect([...flash.read(0x10, 2)]).toEqual([0, 1]);
+  });
+
+  it('torn: an erase leaves the erase value in its first bytes and the old data after them', () => {
+    const flash = chip();
+    flash.program(0x1000, data(16));
+    flash.operationHook = (_op, control) => control.tear(8, cut);
+    expect(() => flash.erase(0x1000, 4096)).toThrow(cut);
+    expect([...flash.read(0x1000, 12)]).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 8, 9, 10, 11]);
+  });
+
+  it('after: the operation happens, then the power is gone', () => {
+    const flash = chip();
+    flash.operationHook = (_op, control) => control.cutAfter(cut);
+    expect(() => flash.program(0x200, data(4))).toThrow(cut);
+    expect([...flash.read(0x200, 4)]).toEqual([0, 1, 2, 3]);
+  });
+});

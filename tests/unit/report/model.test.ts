@@ -124,7 +124,7 @@ describe('the sweep grid', () => {
     });
     expect(thrown(() => sweepGrid({ ...input, cells: [{ operation: 0, mode: 'before', outcome: 'melted' as 'hang' }] }))).toMatchObject({
       code: 'REPORT_SWEEP',
-      message: 'Failed to show the sweep: a cell has the outcome "melted", which is not one of new-app, old-app, safe-mode, dfu, bricked, crash, hang.',
+      message: 'Failed to show the sweep: a cell has the outcome "melted", which is not one of new-app, old-app, other-app, safe-mode, dfu, bricked, crash, hang.',
     });
     expect(thrown(() => sweepGrid({ ...input, cells: [input.cells[0], input.cells[0]] }))).toMatchObject({
       code: 'REPORT_SWEEP',
