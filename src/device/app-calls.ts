@@ -42,27 +42,30 @@ export class AppCalls {
       }
       const level = this.level;
       this.pending[level] = name;
-      const done = (): void => {
-        if (this.pending[level] === name) this.pending[level] = undefined;
-      };
+      // No named closure per call: tsx (esbuild's keepNames) would give each one a name, which cost more than the call.
       let result: Promise<R>;
       try {
         result = call(...args);
       } catch (error) {
-        done();
+        this.done(level, name);
         throw error;
       }
       return result.then(
         (value) => {
-          done();
+          this.done(level, name);
           return value;
         },
         (error: unknown) => {
-          done();
+          this.done(level, name);
           throw error;
         },
       );
     };
+  }
+
+  /** The call `name` at `level` has returned. */
+  private done(level: number, name: string): void {
+    if (this.pending[level] === name) this.pending[level] = undefined;
   }
 
   /** Run app code that Device OS calls from inside a pending call, and that may make calls of its own. */
