@@ -32,6 +32,19 @@ export class AppCalls {
 
   /** `call`, checked: it may start only when no other call of this level is pending. */
   track<A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    // What ends a call at each level, made once per level rather than once per call (a sketch makes thousands).
+    const endings: [(value: R) => R, (error: unknown) => never][] = [];
+    const ending = (level: number): [(value: R) => R, (error: unknown) => never] =>
+      (endings[level] ??= [
+        (value) => {
+          this.done(level, name);
+          return value;
+        },
+        (error) => {
+          this.done(level, name);
+          throw error;
+        },
+      ]);
     return (...args: A): Promise<R> => {
       if (this.failed) return never();
       const misuse = this.misuse(name);
@@ -50,16 +63,8 @@ export class AppCalls {
         this.done(level, name);
         throw error;
       }
-      return result.then(
-        (value) => {
-          this.done(level, name);
-          return value;
-        },
-        (error: unknown) => {
-          this.done(level, name);
-          throw error;
-        },
-      );
+      const [onValue, onError] = ending(level);
+      return result.then(onValue, onError);
     };
   }
 
