@@ -131,7 +131,8 @@ export class TCPClient {
     if (this.bufferCount() === 0 && this.fill() === 0) return -1;
     if (!buf) return this.buffer[this.offset++];
     const n = Math.min(size ?? buf.length, this.bufferCount(), buf.length);
-    buf.set(this.buffer.subarray(this.offset, this.offset + n));
+    // At most 128 bytes: copied without making a view of the buffer.
+    for (let i = 0; i < n; i++) buf[i] = this.buffer[this.offset + i];
     this.offset += n;
     return n;
   }
