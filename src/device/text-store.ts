@@ -1,8 +1,18 @@
 /** Any character beyond Latin-1: one makes the store keep two bytes a character. */
 const WIDE = /[^\x00-\xff]/;
 
-/** The first chunk's bytes; each later one holds at least as much as all before it. */
+/** The first chunk's bytes at least. */
 const FIRST_CHUNK = 256;
+/** Up to this many bytes a store is one chunk, grown by copying: one object for the heap to keep, as a small store should be. */
+const ONE_CHUNK_LIMIT = 64 * 1024;
+
+/**
+ * Chunks of cleared stores, by size, for new ones to reuse: memory already in use is cheaper to
+ * write than fresh memory. A store never hands out its chunks (only strings copied from them).
+ */
+const SPARE_CHUNKS = new Map<number, Buffer[]>();
+let spareBytes = 0;
+const MAX_SPARE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Text appended piece by piece and kept as bytes: one a character while every character is
@@ -10,8 +20,8 @@ const FIRST_CHUNK = 256;
  * not. A run's thousands of lines become no objects for the garbage collector to trace or move,
  * and take no more memory than their characters.
  *
- * The bytes are in chunks, each new one as big as all before it: growing never copies what is held
- * (copying into fresh memory was a large part of a long run's cost).
+ * Past 64 KiB the bytes are in chunks, each new one as big as all before it: growing copies nothing
+ * held (copying into fresh memory was a large part of a long run's cost).
  */
 export class TextStore {
   private chunks: Buffer[] = [];
@@ -34,9 +44,16 @@ export class TextStore {
     if (!this.wide && WIDE.test(text)) this.widen();
     const bytes = text.length * (this.wide ? 2 : 1);
     let last = this.chunks[this.chunks.length - 1];
+    if (last !== undefined && this.used + bytes > last.length && this.chunks.length === 1 && this.capacity < ONE_CHUNK_LIMIT) {
+      const grown = takeChunk(Math.min(ONE_CHUNK_LIMIT, Math.max(this.used + bytes, 2 * this.capacity)));
+      last.copy(grown, 0, 0, this.used);
+      giveChunk(last);
+      this.chunks[0] = last = grown;
+      this.capacity = grown.length;
+    }
     // A piece never spans two chunks: it goes whole into a new one when it does not fit.
     if (last === undefined || this.used + bytes > last.length) {
-      last = Buffer.allocUnsafeSlow(Math.max(bytes, FIRST_CHUNK, this.capacity));
+      last = takeChunk(Math.max(bytes, FIRST_CHUNK, this.capacity));
       this.chunks.push(last);
       this.starts.push(this.chars);
       this.capacity += last.length;
@@ -63,6 +80,7 @@ export class TextStore {
   }
 
   clear(): void {
+    for (const chunk of this.chunks) giveChunk(chunk);
     this.chunks = [];
     this.starts = [];
     this.used = 0;
@@ -77,4 +95,19 @@ export class TextStore {
     this.wide = true;
     this.append(text);
   }
+}
+
+function takeChunk(size: number): Buffer {
+  const spare = SPARE_CHUNKS.get(size)?.pop();
+  if (!spare) return Buffer.allocUnsafeSlow(size);
+  spareBytes -= size;
+  return spare;
+}
+
+function giveChunk(chunk: Buffer): void {
+  if (spareBytes + chunk.length > MAX_SPARE_BYTES) return;
+  let spares = SPARE_CHUNKS.get(chunk.length);
+  if (!spares) SPARE_CHUNKS.set(chunk.length, (spares = []));
+  spares.push(chunk);
+  spareBytes += chunk.length;
 }
