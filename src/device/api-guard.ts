@@ -32,6 +32,20 @@ export function guardMembers<T extends object>(object: T, owner: string | undefi
  * guard, so that the calls a sketch makes per chunk (a TCPClient's) never go through the Proxy.
  */
 export function guardingPrototype(base: object | null, owner: string | undefined): object {
+  // It depends on nothing else, so each boot of each device shares one: a finished device keeps none of its own.
+  let byOwner = GUARDS.get(base ?? NO_BASE);
+  if (!byOwner) GUARDS.set(base ?? NO_BASE, (byOwner = new Map()));
+  let made = byOwner.get(owner);
+  if (!made) byOwner.set(owner, (made = makeGuard(base, owner)));
+  return made;
+}
+
+/** Guards made, by base and owner. */
+const GUARDS = new WeakMap<object, Map<string | undefined, object>>();
+/** The key for a base of null. */
+const NO_BASE = {};
+
+function makeGuard(base: object | null, owner: string | undefined): object {
   const classes: object[] = [];
   let root = base;
   while (root !== null && root !== Object.prototype && root !== Function.prototype) {
