@@ -32,19 +32,8 @@ export class AppCalls {
 
   /** `call`, checked: it may start only when no other call of this level is pending. */
   track<A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-    // What ends a call at each level, made once per level rather than once per call (a sketch makes thousands).
-    const endings: [(value: R) => R, (error: unknown) => never][] = [];
-    const ending = (level: number): [(value: R) => R, (error: unknown) => never] =>
-      (endings[level] ??= [
-        (value) => {
-          this.done(level, name);
-          return value;
-        },
-        (error) => {
-          this.done(level, name);
-          throw error;
-        },
-      ]);
+    // What ends a call at each level, made when first needed and then reused (a sketch makes thousands of calls).
+    let endings: [(value: R) => R, (error: unknown) => never][] | undefined;
     return (...args: A): Promise<R> => {
       if (this.failed) return never();
       const misuse = this.misuse(name);
@@ -63,9 +52,23 @@ export class AppCalls {
         this.done(level, name);
         throw error;
       }
-      const [onValue, onError] = ending(level);
+      const [onValue, onError] = ((endings ??= [])[level] ??= this.endings<R>(level, name));
       return result.then(onValue, onError);
     };
+  }
+
+  /** The functions that end a call `name` at `level`, whether it returns or throws. */
+  private endings<R>(level: number, name: string): [(value: R) => R, (error: unknown) => never] {
+    return [
+      (value) => {
+        this.done(level, name);
+        return value;
+      },
+      (error) => {
+        this.done(level, name);
+        throw error;
+      },
+    ];
   }
 
   /** The call `name` at `level` has returned. */

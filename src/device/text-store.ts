@@ -47,7 +47,6 @@ export class TextStore {
     if (last !== undefined && this.used + bytes > last.length && this.chunks.length === 1 && this.capacity < ONE_CHUNK_LIMIT) {
       const grown = takeChunk(Math.min(ONE_CHUNK_LIMIT, Math.max(this.used + bytes, 2 * this.capacity)));
       last.copy(grown, 0, 0, this.used);
-      giveChunk(last);
       this.chunks[0] = last = grown;
       this.capacity = grown.length;
     }
@@ -105,7 +104,8 @@ function takeChunk(size: number): Buffer {
 }
 
 function giveChunk(chunk: Buffer): void {
-  if (spareBytes + chunk.length > MAX_SPARE_BYTES) return;
+  // Only big ones: small ones are cheap to make, and each kept would be one more object on the heap.
+  if (chunk.length < ONE_CHUNK_LIMIT || spareBytes + chunk.length > MAX_SPARE_BYTES) return;
   let spares = SPARE_CHUNKS.get(chunk.length);
   if (!spares) SPARE_CHUNKS.set(chunk.length, (spares = []));
   spares.push(chunk);
