@@ -26,12 +26,41 @@ export function guardMembers<T extends object>(object: T, owner: string | undefi
   return object;
 }
 
-/** A prototype that behaves as `base` for the names `base` has, and throws for the rest. */
+/**
+ * A prototype that behaves as `base` for the names `base` has, and throws for the rest. A class's
+ * members (those above Object's or Function's own) are copied onto a plain object in front of the
+ * guard, so that the calls a sketch makes per chunk (a TCPClient's) never go through the Proxy.
+ */
 export function guardingPrototype(base: object | null, owner: string | undefined): object {
-  return new Proxy(base ?? Object.create(null), {
+  // It depends on nothing else, so each boot of each device shares one: a finished device keeps none of its own.
+  let byOwner = GUARDS.get(base ?? NO_BASE);
+  if (!byOwner) GUARDS.set(base ?? NO_BASE, (byOwner = new Map()));
+  let made = byOwner.get(owner);
+  if (!made) byOwner.set(owner, (made = makeGuard(base, owner)));
+  return made;
+}
+
+/** Guards made, by base and owner. */
+const GUARDS = new WeakMap<object, Map<string | undefined, object>>();
+/** The key for a base of null. */
+const NO_BASE = {};
+
+function makeGuard(base: object | null, owner: string | undefined): object {
+  const classes: object[] = [];
+  let root = base;
+  while (root !== null && root !== Object.prototype && root !== Function.prototype) {
+    classes.push(root);
+    root = Object.getPrototypeOf(root) as object | null;
+  }
+  const guard = new Proxy(root ?? Object.create(null), {
     get(target, name, receiver) {
       if (isLanguageName(name) || Reflect.has(target, name)) return Reflect.get(target, name, receiver);
       throw unimplemented(owner ? `${owner}.${String(name)}` : String(name));
     },
   });
+  if (classes.length === 0) return guard;
+  const members = Object.create(guard) as object;
+  // The nearest class's members last, so that they win over those they override.
+  for (const proto of classes.reverse()) Object.defineProperties(members, Object.getOwnPropertyDescriptors(proto));
+  return members;
 }

@@ -32,6 +32,8 @@ export class AppCalls {
 
   /** `call`, checked: it may start only when no other call of this level is pending. */
   track<A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    // What ends a call at each level, made when first needed and then reused (a sketch makes thousands of calls).
+    let endings: [(value: R) => R, (error: unknown) => never][] | undefined;
     return (...args: A): Promise<R> => {
       if (this.failed) return never();
       const misuse = this.misuse(name);
@@ -42,27 +44,36 @@ export class AppCalls {
       }
       const level = this.level;
       this.pending[level] = name;
-      const done = (): void => {
-        if (this.pending[level] === name) this.pending[level] = undefined;
-      };
+      // No named closure per call: tsx (esbuild's keepNames) would give each one a name, which cost more than the call.
       let result: Promise<R>;
       try {
         result = call(...args);
       } catch (error) {
-        done();
+        this.done(level, name);
         throw error;
       }
-      return result.then(
-        (value) => {
-          done();
-          return value;
-        },
-        (error: unknown) => {
-          done();
-          throw error;
-        },
-      );
+      const [onValue, onError] = ((endings ??= [])[level] ??= this.endings<R>(level, name));
+      return result.then(onValue, onError);
     };
+  }
+
+  /** The functions that end a call `name` at `level`, whether it returns or throws. */
+  private endings<R>(level: number, name: string): [(value: R) => R, (error: unknown) => never] {
+    return [
+      (value) => {
+        this.done(level, name);
+        return value;
+      },
+      (error) => {
+        this.done(level, name);
+        throw error;
+      },
+    ];
+  }
+
+  /** The call `name` at `level` has returned. */
+  private done(level: number, name: string): void {
+    if (this.pending[level] === name) this.pending[level] = undefined;
   }
 
   /** Run app code that Device OS calls from inside a pending call, and that may make calls of its own. */

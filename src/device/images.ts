@@ -31,6 +31,12 @@ export function suffixSha(bytes: Uint8Array): string | undefined {
 /** The sketch `buildModule` built this very image for. */
 export const sketchOfImage = (image: Uint8Array): Sketch | undefined => builtImages.get(image);
 
+/** As building `image` again would: its sketch becomes the latest build of its bytes. */
+export function rememberBuild(image: Uint8Array): void {
+  const sketch = builtImages.get(image);
+  if (sketch) latestBuilds.set(suffixSha(image)!, { sketch, length: image.length });
+}
+
 /** The sketch last built into an image with this SHA-256, and that image's length. */
 export const latestBuild = (sha: string): { sketch: Sketch; length: number } | undefined => latestBuilds.get(sha);
 

@@ -96,7 +96,14 @@ export class LogManager {
     this.book.add(millis, category, level, message);
     this.cpu.activity++;
     this.cpu.charge(LOG_CALL_MICROS);
-    const printed = this.handlers.some((h) => level >= thresholdFor(h, category));
+    let printed = false;
+    // A loop, not some(): no closure per log call.
+    for (const h of this.handlers) {
+      if (level >= thresholdFor(h, category)) {
+        printed = true;
+        break;
+      }
+    }
     const heard = this.events.wants('log');
     if (!printed && !heard) return;
     const text = formatLogLine(millis, category, level, message);

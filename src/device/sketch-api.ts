@@ -88,41 +88,43 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     constructor() {
       super(net, network);
     }
+    // Each call goes to its tracked function with the client and its arguments, not in a closure made per call.
     override connect(host: string, port: number): Promise<number> {
-      return tcp.connect(() => super.connect(host, port));
+      return tcp.connect(this, host, port);
     }
     override write(data: Uint8Array | string | number, size?: number): Promise<number> {
-      return tcp.write(() => super.write(data, size));
+      return tcp.write(this, data, size);
     }
     override available(): Promise<number> {
-      return tcp.available(() => super.available());
+      return tcp.available(this);
     }
     override read(): Promise<number>;
     override read(buf: Uint8Array, size: number): Promise<number>;
     override read(buf?: Uint8Array, size?: number): Promise<number> {
-      return tcp.read(() => (buf === undefined ? super.read() : super.read(buf, size ?? buf.length)));
+      return tcp.read(this, buf, size);
     }
     override peek(): Promise<number> {
-      return tcp.peek(() => super.peek());
+      return tcp.peek(this);
     }
     override connected(): Promise<boolean> {
-      return tcp.connected(() => super.connected());
+      return tcp.connected(this);
     }
     override stop(): Promise<void> {
-      return tcp.stop(() => super.stop());
+      return tcp.stop(this);
     }
   }
   // A member TCPClient lacks is named, not a TypeError.
   Object.setPrototypeOf(SketchTCPClient.prototype, guardingPrototype(TCPClient.prototype, 'TCPClient'));
-  const method = <R>(name: string) => calls.track(`TCPClient.${name}`, (run: () => Promise<R>) => run());
+  /** What `super` is to SketchTCPClient's methods. */
+  const base = Object.getPrototypeOf(SketchTCPClient.prototype) as TCPClient;
   const tcp = {
-    connect: method<number>('connect'),
-    write: method<number>('write'),
-    available: method<number>('available'),
-    read: method<number>('read'),
-    peek: method<number>('peek'),
-    connected: method<boolean>('connected'),
-    stop: method<void>('stop'),
+    connect: calls.track('TCPClient.connect', (client: TCPClient, host: string, port: number) => base.connect.call(client, host, port)),
+    write: calls.track('TCPClient.write', (client: TCPClient, data: Uint8Array | string | number, size?: number) => base.write.call(client, data, size)),
+    available: calls.track('TCPClient.available', (client: TCPClient) => base.available.call(client)),
+    read: calls.track('TCPClient.read', (client: TCPClient, buf?: Uint8Array, size?: number) => (buf === undefined ? (base.read as () => Promise<number>).call(client) : base.read.call(client, buf, size ?? buf.length))),
+    peek: calls.track('TCPClient.peek', (client: TCPClient) => base.peek.call(client)),
+    connected: calls.track('TCPClient.connected', (client: TCPClient) => base.connected.call(client)),
+    stop: calls.track('TCPClient.stop', (client: TCPClient) => base.stop.call(client)),
   };
   const api: SketchApi = {
     Serial: guardMembers(new SerialApi(world.serial), 'Serial'),

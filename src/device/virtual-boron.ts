@@ -5,6 +5,7 @@ import { ExternalWork } from '../sim/external-work';
 import { EmulatorError, hex } from '../sim/messages';
 import { SeededRandom } from '../sim/random';
 import { BoronFlash } from '../hal/boron-flash';
+import type { FlashImage } from '../hal/nor-flash';
 import { DctModuleSlots } from '../ota/dct-slots';
 import { ModuleFlag, ModuleFunction, PLATFORM_BORON, PREFIX_SIZE } from '../ota/module-format';
 import { parseModule } from '../ota/module-file';
@@ -23,13 +24,13 @@ import { BootChecks, type InstalledModule } from './boot';
 import { BORON_DEFAULTS, RESET_REASON, TIMING, type VirtualBoronOptions } from './config';
 import { Cpu } from './cpu';
 import { DeviceOs } from './device-os';
-import { buildModule } from './images';
+import { buildModule, rememberBuild } from './images';
 import { LogBook, LogManager, type LogRecord } from './logging';
 import { checkDeviceOptions } from './options';
 import { describeValue, OptionCheck } from '../sim/option-check';
 import { SerialPort } from './serial';
 import { DeviceServices } from './services';
-import { defineSketch } from './sketch';
+import { defineSketch, type Sketch } from './sketch';
 import { createSketchApi } from './sketch-api';
 import { SketchCatalog } from './sketch-catalog';
 
@@ -43,6 +44,12 @@ let restoring = false;
 
 /** The app a factory Boron ships when none is given: it does nothing. */
 const IDLE_APP = defineSketch(() => ({}), { name: 'idle' });
+
+/**
+ * The internal flash a factory leaves for each sketch app and Device OS version (no other modules),
+ * and the app's image: shared by every device made so, which copies a sector before writing it.
+ */
+const FACTORY_FLASH = new WeakMap<Sketch, Map<string, { flash: FlashImage; app: Uint8Array }>>();
 
 /**
  * A virtual Particle Boron: the composition root. It creates the parts and wires them together —
@@ -518,6 +525,21 @@ export class VirtualBoron {
 
   private installFactoryImages(options: VirtualBoronOptions): void {
     const deviceOs = this.profile.version;
+    // A sketch app and no other modules: the internal flash is the same for every such device, so
+    // it is built once and shared copy-on-write (a device copies a sector before writing it).
+    const sketch = options.app instanceof Uint8Array || options.modules?.length ? undefined : (options.app ?? IDLE_APP);
+    const cached = sketch && FACTORY_FLASH.get(sketch)?.get(deviceOs);
+    if (cached) {
+      this.flash.internal.restore(cached.flash);
+      this.sketches.give(cached.app);
+      rememberBuild(cached.app);
+      this.boot.followInstalledSystem();
+      if (options.otaRegion) {
+        this.sketches.give(options.otaRegion);
+        this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);
+      }
+      return;
+    }
     const images = [
       buildModule({ function: ModuleFunction.BOOTLOADER, deviceOs, size: 2048 }),
       // Every Boron has a SoftDevice at 0x1000 (S140 6.1.1 before 1.4.0, when Device OS learnt to update it as a module).
@@ -538,6 +560,11 @@ export class VirtualBoron {
     }
     this.boot.followInstalledSystem();
     for (const image of [images[3], ...(options.modules ?? [])]) this.checkLayout(image);
+    if (sketch) {
+      let byVersion = FACTORY_FLASH.get(sketch);
+      if (!byVersion) FACTORY_FLASH.set(sketch, (byVersion = new Map()));
+      byVersion.set(deviceOs, { flash: this.flash.internal.image(), app: images[3] });
+    }
     if (options.otaRegion) {
       this.sketches.give(options.otaRegion);
       this.flash.external.load(this.profile.otaRegion.start, options.otaRegion);

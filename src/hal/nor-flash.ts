@@ -347,8 +347,8 @@ export class NorFlash {
       const sector = this.sectorForWrite(index);
       const clean = this.cleanFrom.get(index)!;
       if (offset >= clean) {
-        // Only the erase value there: the bytes land as they are.
-        sector.set(data.subarray(pos, pos + n), offset);
+        // Only the erase value there: the bytes land as they are (a chunk within one sector needs no view).
+        sector.set(n === data.length ? data : data.subarray(pos, pos + n), offset);
       } else {
         for (let i = 0; i < n; i++) {
           const old = sector[offset + i];

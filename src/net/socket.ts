@@ -30,6 +30,8 @@ export class VirtualSocket {
     reset: () => this.closeFromServer('rst'),
   };
   private readonly queue: Uint8Array[] = [];
+  /** Bytes of the queue's first piece already read. */
+  private headRead = 0;
   private queued = 0;
   /** Pieces on their way to the device, in arrival order (the link never reorders). */
   private readonly inFlight: InFlight[] = [];
@@ -87,11 +89,15 @@ export class VirtualSocket {
     const n = Math.min(max, this.queued);
     for (let copied = 0; copied < n; ) {
       const head = this.queue[0];
-      const take = Math.min(head.length, n - copied);
-      target.set(head.subarray(0, take), at + copied);
+      const from = this.headRead;
+      const take = Math.min(head.length - from, n - copied);
+      // Byte by byte: a read is small (TCPClient's 128 bytes), and views of the piece to copy it with cost more.
+      for (let i = 0; i < take; i++) target[at + copied + i] = head[from + i];
       copied += take;
-      if (take === head.length) this.queue.shift();
-      else this.queue[0] = head.subarray(take);
+      if (from + take === head.length) {
+        this.queue.shift();
+        this.headRead = 0;
+      } else this.headRead = from + take;
     }
     this.queued -= n;
     return n;
@@ -157,6 +163,7 @@ export class VirtualSocket {
     this.resetReceived = true;
     this.serverCut = true;
     this.queue.length = 0;
+    this.headRead = 0;
     this.queued = 0;
     this.inFlight.length = 0;
     this.inFlightHead = 0;
@@ -187,6 +194,8 @@ export class VirtualSocket {
     let bytes = 0;
     let pbufs = 0;
     const kept: Uint8Array[] = [];
+    if (this.headRead > 0) this.queue[0] = this.queue[0].subarray(this.headRead);
+    this.headRead = 0;
     for (const piece of this.queue) {
       const room = Math.min(RECV_MAILBOX.windowBytes - bytes, (RECV_MAILBOX.pbufs - pbufs) * RECV_MAILBOX.mss);
       if (room <= 0) break;

@@ -23,7 +23,8 @@ const add = (a: ProgramOutcome, b: ProgramOutcome): ProgramOutcome => ({
  */
 export function updateGen3(chip: NorFlash, chipAddress: number, data: Uint8Array): ChunkOutcome {
   const first = Math.min(data.length, chip.size - chipAddress);
-  const head = chip.program(chipAddress, data.subarray(0, first));
+  // All of it, almost always: then no view is made of it.
+  const head = chip.program(chipAddress, first === data.length ? data : data.subarray(0, first));
   return first < data.length ? add(head, chip.program(0, data.subarray(first))) : head;
 }
 

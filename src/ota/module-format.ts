@@ -80,6 +80,22 @@ const prefixParser = new Parser()
   .nest('dependency2', { type: dependencyParser });
 
 export function decodePrefix(bytes: Uint8Array): ModulePrefix {
+  // A whole prefix is read directly, as prefixParser would (it is read at every boot); a short one is left to the parser's own error.
+  if (bytes.length >= PREFIX_SIZE) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, PREFIX_SIZE);
+    const dependency = (at: number): ModuleDependency => ({ function: view.getUint8(at), index: view.getUint8(at + 1), version: view.getUint16(at + 2, true) });
+    return {
+      startAddress: view.getUint32(0, true),
+      endAddress: view.getUint32(4, true),
+      mcuTarget: view.getUint8(8),
+      flags: view.getUint8(9),
+      version: view.getUint16(10, true),
+      platformId: view.getUint16(12, true),
+      function: view.getUint8(14),
+      index: view.getUint8(15),
+      dependencies: [dependency(16), dependency(20)],
+    };
+  }
   const raw = prefixParser.parse(bytes.subarray(0, PREFIX_SIZE)) as Omit<ModulePrefix, 'dependencies'> & { dependency: ModuleDependency; dependency2: ModuleDependency };
   const { dependency, dependency2, ...rest } = raw;
   return { ...rest, dependencies: [dependency, dependency2] };

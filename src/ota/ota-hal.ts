@@ -183,7 +183,7 @@ export class OtaHal {
     const external = this.host.chips.external;
     const outcome = this.options.gen2UnalignedWriteBug ? updateGen2Unaligned(external, chipAddress, data, this.options.stackByte?.() ?? 0) : updateGen3(external, chipAddress, data);
     const { overData, mismatched } = outcome;
-    this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: data.length, overData, mismatched });
+    if (this.host.events.wants('flash:program')) this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: data.length, overData, mismatched });
     this.noteWrite(address, chipAddress, data.length, overData, mismatched, wrapped);
     if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, data.length, outcome);
     return andThen(this.host.spend(outcome.costMicros), () => 0);

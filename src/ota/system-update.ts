@@ -292,7 +292,7 @@ export class SystemUpdate {
   private saveAt(address: number, file: Descriptor, chunk: Uint8Array): NowOrLater<number> {
     const size = file.read('chunk_size', SAVE);
     return andThen(this.hal.update(address, this.chunkBytes(chunk, size)), (res) => {
-      this.host.events.emit('ota:chunk', { address, length: size, result: res });
+      if (this.host.events.wants('ota:chunk')) this.host.events.emit('ota:chunk', { address, length: size, result: res });
       return res;
     });
   }

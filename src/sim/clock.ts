@@ -34,7 +34,8 @@ export class Alarm {
   }
 
   scheduleAt(atMicros: Micros): this {
-    checkTime(`schedule alarm "${this.label}"`, atMicros);
+    // The action is named only when the time is wrong: alarms are re-armed per chunk.
+    if (!Number.isFinite(atMicros)) checkTime(`schedule alarm "${this.label}"`, atMicros);
     this.clock.arm(this, Math.max(atMicros, this.clock.nowMicros));
     return this;
   }

@@ -16,8 +16,11 @@ export function formatMessage(template: string, values: MessageValues = {}): str
 /** An address or value as Device OS engineers write it: 0x2A06A8 (upper case, no padding). */
 export const hex = (value: number): string => `0x${(value >>> 0).toString(16).toUpperCase()}`;
 
+/** What `toLocaleString('en-US')` uses, made once: making it is most of that call's cost. */
+const EN_US = new Intl.NumberFormat('en-US');
+
 /** A byte count with thousands separators: 1,536,000. */
-export const bytes = (count: number): string => count.toLocaleString('en-US');
+export const bytes = (count: number): string => EN_US.format(count);
 
 /** A count with its noun: 1 chunk, 40 chunks. */
 export const count = (n: number, noun: string): string => `${bytes(n)} ${noun}${n === 1 ? '' : 's'}`;

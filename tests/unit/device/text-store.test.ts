@@ -26,6 +26,34 @@ describe('TextStore', () => {
     expect(store.slice(9, 15)).toBe('then →');
   });
 
+  it('gives back exactly what was appended past one chunk (64 KiB), narrow and wide, in slices across chunks', () => {
+    for (const wide of [false, true]) {
+      const store = new TextStore();
+      const pieces: string[] = [];
+      for (let i = 0; i < 12_000; i++) pieces.push(`${i}: ${wide && i === 5000 ? '→' : 'x'.repeat(i % 37)}\r\n`);
+      for (const piece of pieces) store.append(piece);
+      const text = pieces.join('');
+      expect(store.length).toBe(text.length);
+      expect(store.slice()).toBe(text);
+      for (const [from, to] of [[0, 65_536], [65_530, 65_545], [100_000, 300_000], [131_070, text.length]]) expect(store.slice(from, to)).toBe(text.slice(from, to));
+    }
+  });
+
+  it('gives another store the memory it cleared, and only what that store appends shows', () => {
+    const first = new TextStore();
+    for (let i = 0; i < 200; i++) first.append(`old line ${i}\r\n`);
+    first.clear();
+    const second = new TextStore();
+    const third = new TextStore();
+    for (let i = 0; i < 100; i++) {
+      second.append(`new ${i};`);
+      third.append(`third ${i};`);
+    }
+    expect(second.slice()).toBe(Array.from({ length: 100 }, (_, i) => `new ${i};`).join(''));
+    expect(third.slice()).toBe(Array.from({ length: 100 }, (_, i) => `third ${i};`).join(''));
+    expect(first.slice()).toBe('');
+  });
+
   it('starts afresh when cleared', () => {
     const store = new TextStore();
     store.append('→ wide');
