@@ -12,7 +12,7 @@
  * artillery-engine-virtual-boron package copied beside it, and NODE_PATH pointing there, since
  * Artillery `require`s engines by name from its own install.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as otaFleet from '../../examples/fleet/ota-fleet';
 import { runDevice, type FleetDeviceResult } from '../../src/fleet/scenario';
+import { run } from '../processes';
 
 const ROOT = join(__dirname, '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -57,17 +58,6 @@ interface ArtilleryReport {
   };
 }
 
-/** Run a program to its end: its exit status and what it printed. */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', (error) => resolve({ status: null, output: `${output}${String(error)}` }));
-    child.on('close', (status) => resolve({ status, output }));
-  });
-}
 
 /** A temporary project as a user's: virtual-boron and the engine package in node_modules, the fleet module compiled beside. */
 function userProject(): string {

@@ -6,10 +6,11 @@
  * npm reuses the packages in its cache (--prefer-offline) and fetches the rest from the registry,
  * so this is skipped when the registry cannot be reached.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run } from '../processes';
 
 const ROOT = join(__dirname, '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -35,22 +36,6 @@ function childEnv(cache: string): NodeJS.ProcessEnv {
   return env;
 }
 
-interface Run {
-  status: number | null;
-  output: string;
-}
-
-/** Run a command to its end; its exit status and everything it printed (never throws). */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', (error) => resolve({ status: null, output: `${output}${String(error)}` }));
-    child.on('close', (status) => resolve({ status, output }));
-  });
-}
 
 /** `run`, failing with the command's output unless it exits 0. */
 async function ok(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
