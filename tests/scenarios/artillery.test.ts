@@ -14,12 +14,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as otaFleet from '../../examples/fleet/ota-fleet';
 import { runDevice, type FleetDeviceResult } from '../../src/fleet/scenario';
+import { FileServer } from '../file-server';
 import { run } from '../processes';
 
 const ROOT = join(__dirname, '../..');
@@ -86,25 +85,16 @@ const artillery = findArtillery();
 
 if ('bin' in artillery) {
   describe('artillery run with the virtual-boron engine, against a server on loopback', () => {
-    let server: Server;
-    let requests = 0;
+    let server: FileServer;
     let project: string;
     let port: number;
     beforeAll(async () => {
-      const files = otaFleet.firmwareFiles(PARAMS.imageBytes);
-      server = createServer((req, res) => {
-        requests++;
-        res.sendDate = false;
-        const file = files[req.url ?? ''];
-        if (file === undefined) return void res.writeHead(404).end();
-        res.writeHead(200, { 'Content-Length': file.length }).end(file);
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      port = (server.address() as AddressInfo).port;
+      server = await FileServer.start(otaFleet.firmwareFiles(PARAMS.imageBytes));
+      port = server.port;
       project = userProject();
     }, 5 * MINUTES);
     afterAll(async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       if (project) rmSync(project, { recursive: true, force: true });
     });
 
@@ -112,7 +102,7 @@ if ('bin' in artillery) {
       // One device of the same fleet in this process, for its figures: every virtual user's are the same (an ideal link).
       const solo: FleetDeviceResult = await runDevice(otaFleet, { index: 0, target: { host: '127.0.0.1', port }, params: PARAMS });
       expect(solo.outcome).toBe('updated');
-      requests = 0;
+      server.requests = 0;
 
       writeFileSync(
         join(project, 'fleet.yml'),
@@ -153,7 +143,7 @@ if ('bin' in artillery) {
         'virtual_boron.bytes_on_air.dns': VIRTUAL_USERS * usage.dnsBytes,
       });
       // The server saw every request Artillery counted.
-      expect(requests).toBe(counters['virtual_boron.http_requests']);
+      expect(server.requests).toBe(counters['virtual_boron.http_requests']);
       // Artillery keeps summaries to one decimal.
       const ms = Math.round(solo.virtualMicros / 100) / 10;
       expect(summaries['virtual_boron.virtual_duration_ms']).toMatchObject({ count: VIRTUAL_USERS, min: ms, max: ms });

@@ -2,13 +2,12 @@
  * Fleets: examples/fleet/ota-fleet runs on worker threads, 100 devices against msw handlers and 50
  * against a real Node server on loopback, and the report's figures add up to the devices' own.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runFleet, type DataUsage, type FleetReport } from '../../src/fleet';
 import { distribution } from '../../src/fleet/report';
 import { runDevice } from '../../src/fleet/scenario';
 import * as otaFleet from '../../examples/fleet/ota-fleet';
 import { EmulatorError } from '../../src/index';
+import { FileServer } from '../file-server';
 
 const MODULE = require.resolve('../../examples/fleet/ota-fleet');
 /** 24 KiB images; every 10th device's download is cut after 20,000 bytes (it resumes); every 25th cannot resolve the name. */
@@ -87,37 +86,23 @@ describe('a fleet against msw handlers', () => {
 });
 
 describe('a fleet against a real server on loopback', () => {
-  let server: Server;
-  let requests = 0;
+  let server: FileServer;
   let report: FleetReport;
   beforeAll(async () => {
-    const files = otaFleet.firmwareFiles(PARAMS.imageBytes);
-    server = createServer((req, res) => {
-      requests++;
-      res.sendDate = false;
-      const file = files[req.url ?? ''];
-      if (file === undefined) return void res.writeHead(404).end();
-      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-      const start = range ? Number(range[1]) : 0;
-      res.writeHead(range ? 206 : 200, { 'Content-Length': file.length - start, ...(range ? { 'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}` } : {}) });
-      res.end(file.subarray(start));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    report = await runFleet({ devices: 50, concurrency: 10, workers: 2, module: MODULE, target, params: { ...PARAMS, noDnsEvery: undefined } });
+    server = await FileServer.start(otaFleet.firmwareFiles(PARAMS.imageBytes), { range: true });
+    report = await runFleet({ devices: 50, concurrency: 10, workers: 2, module: MODULE, target: `http://127.0.0.1:${server.port}`, params: { ...PARAMS, noDnsEvery: undefined } });
   }, 10 * MINUTES);
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   it('updates every device, and the server saw exactly the requests the report counts', () => {
     expect(report.outcomes).toEqual({ updated: 50 });
-    expect(requests).toBe(105);
+    expect(server.requests).toBe(105);
     expect(report.server.requests).toBe(105);
     expectSumsOfDevices(report);
   });
 
   it('gives each device in a worker thread the figures it has in this one', async () => {
-    const address = server.address() as AddressInfo;
-    const here = await runDevice(otaFleet, { index: 9, target: { host: '127.0.0.1', port: address.port }, params: { ...PARAMS, noDnsEvery: undefined } });
+    const here = await runDevice(otaFleet, { index: 9, target: { host: '127.0.0.1', port: server.port }, params: { ...PARAMS, noDnsEvery: undefined } });
     const { startMicros, ...there } = report.perDevice[9];
     expect(there).toEqual(here);
     expect(startMicros).toBe(0);
