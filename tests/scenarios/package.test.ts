@@ -198,6 +198,43 @@ export default defineSketch(({ Serial, delay }) => ({
 }), { name: 'hello', systemMode: 'MANUAL' });
 `;
 
+/** The forum routine's shipped example, as a user's module reaches it in the installed package. */
+const FORUM = `import { buildModule, firmwareRoute } from 'virtual-boron';
+import { otaTestSketch, simpleApp } from '../node_modules/virtual-boron/examples/forum-ota/sketches';
+
+const image = buildModule({ sketch: simpleApp, deviceOs: '1.4.4', size: 4096 });
+export const forumDevice = () => ({ deviceOs: '1.4.4' as const, app: otaTestSketch({ initialiseChunkAddress: true }), server: [firmwareRoute('http://mydomain.com/firmware/simple.bin', image)], link: 'lte-m' as const });
+`;
+
+/** An update scenario for \`npx virtual-boron sweep\`. */
+const SWEEP_SCENARIO = `import type { UpdateScenario } from 'virtual-boron/harness';
+import { forumDevice } from './forum';
+
+export default {
+  name: 'the forum routine, 4 KB',
+  device: forumDevice(),
+  async start(device) {
+    await device.runUntil('Hello! Press o for OTA.');
+    device.serial.type('o');
+  },
+} satisfies UpdateScenario;
+`;
+
+/** A fleet module for \`npx virtual-boron fleet\`. */
+const FLEET_MODULE = `import { defineFleet } from 'virtual-boron/fleet';
+import { forumDevice } from './forum';
+
+export const { device, drive } = defineFleet({
+  device: () => forumDevice(),
+  async drive(device) {
+    await device.runUntil('Hello! Press o for OTA.');
+    device.serial.type('o');
+    await device.runUntil('simple.bin is running', { timeoutMs: 600_000 });
+    return 'updated';
+  },
+});
+`;
+
 /** A module file for \`inspect\`, built with the installed package. */
 const BUILD_MODULE = `const { buildModule, defineSketch } = require('virtual-boron');
 require('node:fs').writeFileSync('app.bin', buildModule({ sketch: defineSketch(() => ({}), { name: 'app' }) }));`;
@@ -299,7 +336,7 @@ suite(reachable ? title : `${title} (skipped: npm ping cannot reach the registry
     expect(await run(process.execPath, [tsc, '-p', '.', '--skipLibCheck'], project, env, 5 * MINUTES)).toEqual({ status: 0, output: '' });
   }, 10 * MINUTES);
 
-  it('npx virtual-boron: --version, run on a TypeScript sketch, inspect on a built module, and the demo', async () => {
+  it('npx virtual-boron: --version, run on a TypeScript sketch, inspect on a built module, sweep, fleet and the demo', async () => {
     const npx = (...args: string[]) => run(NPX, ['--no', '--', 'virtual-boron', ...args], project, env, 10 * MINUTES);
     expect(await npx('--version')).toEqual({ status: 0, output: `${manifest.version}\n` });
 
@@ -313,6 +350,20 @@ suite(reachable ? title : `${title} (skipped: npm ping cannot reach the registry
     const inspect = await npx('inspect', 'app.bin', '--device-os', '1.4.4', '--json');
     expect(inspect.status).toBe(0);
     expect(JSON.parse(inspect.output)).toMatchObject([{ file: 'app.bin', module: { functionName: 'USER_PART', crc: { ok: true } }, overTheAir: [{ deviceOs: '1.4.4', accepted: true, reset: true }] }]);
+
+    // Out of tsconfig's reach (*.ts at the top): modules the CLI loads with tsx, not type-checked here.
+    mkdirSync(join(project, 'cli'));
+    writeFileSync(join(project, 'cli/forum.ts'), FORUM);
+    writeFileSync(join(project, 'cli/update.ts'), SWEEP_SCENARIO);
+    writeFileSync(join(project, 'cli/fleet.ts'), FLEET_MODULE);
+    const sweep = await npx('sweep', 'cli/update.ts', '--modes', 'after', '--json');
+    expect(sweep.status).toBe(0);
+    const cuts = JSON.parse(sweep.output) as { scenario: string; rows: { outcome: string; cuts: number }[] };
+    expect(cuts.scenario).toBe('the forum routine, 4 KB');
+    expect(new Set(cuts.rows.map((r) => r.outcome))).toEqual(new Set(['old-app', 'new-app', 'safe-mode']));
+    const fleet = await npx('fleet', 'cli/fleet.ts', '--devices', '4', '--workers', '1', '--json');
+    expect(fleet.status).toBe(0);
+    expect(JSON.parse(fleet.output)).toMatchObject({ devices: 4, outcomes: { updated: 4 } });
 
     const demo = await npx('demo', '--json');
     expect(demo.status).toBe(0);
