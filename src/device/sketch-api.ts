@@ -120,10 +120,11 @@ export function createSketchApi(world: SketchWorld): SketchApi {
   const tcp = {
     connect: calls.track('TCPClient.connect', (client: TCPClient, host: string, port: number) => base.connect.call(client, host, port)),
     write: calls.track('TCPClient.write', (client: TCPClient, data: Uint8Array | string | number, size?: number) => base.write.call(client, data, size)),
-    available: calls.track('TCPClient.available', (client: TCPClient) => base.available.call(client)),
-    read: calls.track('TCPClient.read', (client: TCPClient, buf?: Uint8Array, size?: number) => (buf === undefined ? (base.read as () => Promise<number>).call(client) : base.read.call(client, buf, size ?? buf.length))),
+    // Polls and reads as "now or later": a result there now costs no promise chain (see AppCalls.track).
+    available: calls.track('TCPClient.available', (client: TCPClient) => base.availableSoon.call(client)),
+    read: calls.track('TCPClient.read', (client: TCPClient, buf?: Uint8Array, size?: number) => (buf === undefined ? base.readSoon.call(client) : base.readSoon.call(client, buf, size ?? buf.length))),
     peek: calls.track('TCPClient.peek', (client: TCPClient) => base.peek.call(client)),
-    connected: calls.track('TCPClient.connected', (client: TCPClient) => base.connected.call(client)),
+    connected: calls.track('TCPClient.connected', (client: TCPClient) => base.connectedSoon.call(client)),
     stop: calls.track('TCPClient.stop', (client: TCPClient) => base.stop.call(client)),
   };
   const api: SketchApi = {
