@@ -2,6 +2,9 @@ import { EmulatorError } from '../sim/messages';
 import { settled, type NowOrLater } from '../sim/now-or-later';
 import { never } from './cpu';
 
+/** Settled: what a call whose result is there now ends after. */
+const ENDED: Promise<void> = Promise.resolve();
+
 /** What ends a call: after its value, after its error, and (a result there now) on its own. */
 type Endings<R> = [(value: R) => R, (error: unknown) => never, () => void];
 
@@ -58,9 +61,10 @@ export class AppCalls {
       }
       const [onValue, onError, end] = ((endings ??= [])[level] ??= this.endings<R>(level, name));
       if (result instanceof Promise) return result.then(onValue, onError);
-      // A result there now: the call still ends a microtask later, as a settled promise's then() would
-      // (a call made before then, with no await, is still caught), but no promise is chained for it.
-      queueMicrotask(end);
+      // A result there now: the call still ends a microtask later, as before (a call made before then,
+      // with no await, is still caught), but the sketch awaits a settled promise, not one chained to it.
+      // Not queueMicrotask: Node makes an AsyncResource and a bound function for each.
+      void ENDED.then(end);
       return settled(result);
     };
   }
