@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../sim/diagnostics';
 import { LogLevel } from '../sim/log-format';
 import { hex } from '../sim/messages';
-import { andThen, promised } from '../sim/now-or-later';
+import { andThen } from '../sim/now-or-later';
 import { sprintf } from '../sim/printf';
 import type { SeededRandom } from '../sim/random';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
@@ -169,7 +169,14 @@ export function createSketchApi(world: SketchWorld): SketchApi {
       deviceOs.prepared();
       return result;
     }),
-    Spark_Save_Firmware_Chunk: calls.track('Spark_Save_Firmware_Chunk', (file: Descriptor, chunk: Uint8Array) => promised(() => andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk)))),
+    // Now or later, as TCPClient's polls: a chunk saved at once costs no promise chain. A throw is still a rejection.
+    Spark_Save_Firmware_Chunk: calls.track('Spark_Save_Firmware_Chunk', (file: Descriptor, chunk: Uint8Array) => {
+      try {
+        return andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }),
     Spark_Finish_Firmware_Update: calls.track('Spark_Finish_Firmware_Update', async (file: Descriptor, flags: number | boolean, module: FinishResultArgument) => {
       await cpu.spend(TIMING.systemCallMicros);
       return update.finish(file, Number(flags), module);
