@@ -1,5 +1,12 @@
 import { EmulatorError } from '../sim/messages';
+import { settled, type NowOrLater } from '../sim/now-or-later';
 import { never } from './cpu';
+
+/** Settled: what a call whose result is there now ends after. */
+const ENDED: Promise<void> = Promise.resolve();
+
+/** What ends a call: after its value, after its error, and (a result there now) on its own. */
+type Endings<R> = [(value: R) => R, (error: unknown) => never, () => void];
 
 /**
  * The sketch's calls that take time, as the device's one application thread runs them: one at a
@@ -31,9 +38,9 @@ export class AppCalls {
   }
 
   /** `call`, checked: it may start only when no other call of this level is pending. */
-  track<A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  track<A extends unknown[], R>(name: string, call: (...args: A) => NowOrLater<R>): (...args: A) => Promise<R> {
     // What ends a call at each level, made when first needed and then reused (a sketch makes thousands of calls).
-    let endings: [(value: R) => R, (error: unknown) => never][] | undefined;
+    let endings: Endings<R>[] | undefined;
     return (...args: A): Promise<R> => {
       if (this.failed) return never();
       const misuse = this.misuse(name);
@@ -45,20 +52,25 @@ export class AppCalls {
       const level = this.level;
       this.pending[level] = name;
       // No named closure per call: tsx (esbuild's keepNames) would give each one a name, which cost more than the call.
-      let result: Promise<R>;
+      let result: NowOrLater<R>;
       try {
         result = call(...args);
       } catch (error) {
         this.done(level, name);
         throw error;
       }
-      const [onValue, onError] = ((endings ??= [])[level] ??= this.endings<R>(level, name));
-      return result.then(onValue, onError);
+      const [onValue, onError, end] = ((endings ??= [])[level] ??= this.endings<R>(level, name));
+      if (result instanceof Promise) return result.then(onValue, onError);
+      // A result there now: the call still ends a microtask later, as before (a call made before then,
+      // with no await, is still caught), but the sketch awaits a settled promise, not one chained to it.
+      // Not queueMicrotask: Node makes an AsyncResource and a bound function for each.
+      void ENDED.then(end);
+      return settled(result);
     };
   }
 
   /** The functions that end a call `name` at `level`, whether it returns or throws. */
-  private endings<R>(level: number, name: string): [(value: R) => R, (error: unknown) => never] {
+  private endings<R>(level: number, name: string): Endings<R> {
     return [
       (value) => {
         this.done(level, name);
@@ -68,6 +80,7 @@ export class AppCalls {
         this.done(level, name);
         throw error;
       },
+      () => this.done(level, name),
     ];
   }
 

@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../sim/diagnostics';
 import { LogLevel } from '../sim/log-format';
 import { hex } from '../sim/messages';
-import { andThen, promised } from '../sim/now-or-later';
+import { andThen } from '../sim/now-or-later';
 import { sprintf } from '../sim/printf';
 import type { SeededRandom } from '../sim/random';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
@@ -120,10 +120,11 @@ export function createSketchApi(world: SketchWorld): SketchApi {
   const tcp = {
     connect: calls.track('TCPClient.connect', (client: TCPClient, host: string, port: number) => base.connect.call(client, host, port)),
     write: calls.track('TCPClient.write', (client: TCPClient, data: Uint8Array | string | number, size?: number) => base.write.call(client, data, size)),
-    available: calls.track('TCPClient.available', (client: TCPClient) => base.available.call(client)),
-    read: calls.track('TCPClient.read', (client: TCPClient, buf?: Uint8Array, size?: number) => (buf === undefined ? (base.read as () => Promise<number>).call(client) : base.read.call(client, buf, size ?? buf.length))),
+    // Polls and reads as "now or later": a result there now costs no promise chain (see AppCalls.track).
+    available: calls.track('TCPClient.available', (client: TCPClient) => base.availableSoon.call(client)),
+    read: calls.track('TCPClient.read', (client: TCPClient, buf?: Uint8Array, size?: number) => (buf === undefined ? base.readSoon.call(client) : base.readSoon.call(client, buf, size ?? buf.length))),
     peek: calls.track('TCPClient.peek', (client: TCPClient) => base.peek.call(client)),
-    connected: calls.track('TCPClient.connected', (client: TCPClient) => base.connected.call(client)),
+    connected: calls.track('TCPClient.connected', (client: TCPClient) => base.connectedSoon.call(client)),
     stop: calls.track('TCPClient.stop', (client: TCPClient) => base.stop.call(client)),
   };
   const api: SketchApi = {
@@ -168,7 +169,14 @@ export function createSketchApi(world: SketchWorld): SketchApi {
       deviceOs.prepared();
       return result;
     }),
-    Spark_Save_Firmware_Chunk: calls.track('Spark_Save_Firmware_Chunk', (file: Descriptor, chunk: Uint8Array) => promised(() => andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk)))),
+    // Now or later, as TCPClient's polls: a chunk saved at once costs no promise chain. A throw is still a rejection.
+    Spark_Save_Firmware_Chunk: calls.track('Spark_Save_Firmware_Chunk', (file: Descriptor, chunk: Uint8Array) => {
+      try {
+        return andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }),
     Spark_Finish_Firmware_Update: calls.track('Spark_Finish_Firmware_Update', async (file: Descriptor, flags: number | boolean, module: FinishResultArgument) => {
       await cpu.spend(TIMING.systemCallMicros);
       return update.finish(file, Number(flags), module);

@@ -1,5 +1,5 @@
 import { LogLevel } from '../sim/log-format';
-import { andThen, promised } from '../sim/now-or-later';
+import { andThen, promised, type NowOrLater } from '../sim/now-or-later';
 import type { NetContext } from './context';
 import type { VirtualNetwork } from './network';
 import type { VirtualSocket } from './socket';
@@ -70,10 +70,17 @@ export class TCPClient {
    * network event, at most 1 ms at a time, so its millis()-based timeouts still fire on time.
    */
   available(): Promise<number> {
-    // As promised(() => andThen(wait, next)), written out: a sketch polls thousands of times, and the closures cost more than the poll.
+    return Promise.resolve(this.availableSoon());
+  }
+
+  /**
+   * `available()` now or later, for the sketch's tracked call, which makes a settled promise only
+   * when the result is there now. Written out, not with andThen: a sketch polls thousands of times.
+   */
+  availableSoon(): NowOrLater<number> {
     try {
       const waited = this.quietSince === this.ctx.activity() ? this.ctx.waitForEvent(COST.available, POLL_WAIT_CAP_MICROS) : this.ctx.spendPolling(COST.available);
-      return Promise.resolve(waited === undefined ? this.availableNow() : waited.then(() => this.availableNow()));
+      return waited === undefined ? this.availableNow() : waited.then(() => this.availableNow());
     } catch (error) {
       return Promise.reject(error);
     }
@@ -83,9 +90,14 @@ export class TCPClient {
   read(): Promise<number>;
   read(buf: Uint8Array, size: number): Promise<number>;
   read(buf?: Uint8Array, size?: number): Promise<number> {
+    return Promise.resolve(this.readSoon(buf, size));
+  }
+
+  /** `read()` now or later (see availableSoon). */
+  readSoon(buf?: Uint8Array, size?: number): NowOrLater<number> {
     try {
       const waited = this.ctx.spend(COST.read);
-      return Promise.resolve(waited === undefined ? this.readNow(buf, size) : waited.then(() => this.readNow(buf, size)));
+      return waited === undefined ? this.readNow(buf, size) : waited.then(() => this.readNow(buf, size));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -102,9 +114,14 @@ export class TCPClient {
    * FIN, true until every byte has been read.
    */
   connected(): Promise<boolean> {
+    return Promise.resolve(this.connectedSoon());
+  }
+
+  /** `connected()` now or later (see availableSoon). */
+  connectedSoon(): NowOrLater<boolean> {
     try {
       const waited = this.ctx.spendPolling(COST.connected);
-      return Promise.resolve(waited === undefined ? this.connectedNow() : waited.then(() => this.connectedNow()));
+      return waited === undefined ? this.connectedNow() : waited.then(() => this.connectedNow());
     } catch (error) {
       return Promise.reject(error);
     }

@@ -20,3 +20,16 @@ export function promised<T>(run: () => NowOrLater<T>): Promise<T> {
     return Promise.reject(error);
   }
 }
+
+/** Settled promises of the values polls return most (a flag, a count or a byte), made once: a busy loop polls thousands of times. */
+const SETTLED_TRUE: Promise<boolean> = Promise.resolve(true);
+const SETTLED_FALSE: Promise<boolean> = Promise.resolve(false);
+const SETTLED_SMALL: Promise<number>[] = Array.from({ length: 257 }, (_, i) => Promise.resolve(i - 1));
+
+/** `value` as a settled Promise: a shared one for true, false and whole numbers -1…255 (not -0), else a new one. */
+export function settled<T>(value: T): Promise<T> {
+  if (value === true) return SETTLED_TRUE as Promise<T>;
+  if (value === false) return SETTLED_FALSE as Promise<T>;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= -1 && value <= 255 && !Object.is(value, -0)) return SETTLED_SMALL[value + 1] as Promise<T>;
+  return Promise.resolve(value);
+}

@@ -48,6 +48,15 @@ describe('a call started while another is pending', () => {
     await expect(device.runUntil('DONE')).rejects.toMatchObject(notAwaited('Spark_Finish_Firmware_Update', 'TCPClient.read'));
   });
 
+  it('a TCPClient available() not awaited (its result is there at once), then read()', async () => {
+    const device = deviceRunning(async (api) => {
+      const client = new api.TCPClient();
+      void client.available();
+      await client.read();
+    });
+    await expect(device.runUntil('DONE')).rejects.toMatchObject(notAwaited('TCPClient.read', 'TCPClient.available'));
+  });
+
   it('the run stays failed; a reset boots the app again', async () => {
     let boots = 0;
     const device = deviceRunning(async (api) => {
