@@ -69,6 +69,7 @@ export class RealConnection implements ServerConnection {
     const { address } = route;
     return new Promise((resolve) => {
       const socket = connect(address.port, address.host);
+      // Host time, on purpose: the one documented place it enters a run (realServerTimeoutMs, README: A real server).
       const limit = setTimeout(() => {
         socket.destroy();
         ctx.fail(
@@ -171,6 +172,7 @@ export class RealConnection implements ServerConnection {
       parser.initialize(HTTPParser.RESPONSE, {}, 0, 0);
       /** A response that ends at the close is only whole when the server has closed. */
       let untilClose = false;
+      // Host time, on purpose: the one documented place it enters a run (realServerTimeoutMs, README: A real server).
       const limit = setTimeout(() => {
         this.ctx.fail(
           new EmulatorError(

@@ -20,6 +20,18 @@ void setup() {
 void loop() {}
 `;
 
+/** A sketch that reports, in `mode`, whether setup() found the cloud connected, and when Particle.process() returned. */
+const inMode = (mode: string) => `
+SYSTEM_MODE(${mode});
+void setup() {
+  Serial.printlnf("setup at %lu, connected %d", millis(), Particle.connected());
+  Particle.process();
+  Serial.printlnf("after process at %lu", millis());
+  Serial.println("DONE");
+}
+void loop() {}
+`;
+
 type Name = 'reset' | 'info' | 'updates' | 'events' | 'time' | 'automatic' | 'semiAutomatic' | 'manual' | 'defaultMode' | 'threaded' | 'waitFor';
 let cpp: Record<Name, Sketch>;
 
@@ -103,36 +115,9 @@ void setup() {
 }
 void loop() {}
 `,
-    automatic: `
-SYSTEM_MODE(AUTOMATIC);
-void setup() {
-  Serial.printlnf("setup at %lu, connected %d", millis(), Particle.connected());
-  Particle.process();
-  Serial.printlnf("after process at %lu", millis());
-  Serial.println("DONE");
-}
-void loop() {}
-`,
-    semiAutomatic: `
-SYSTEM_MODE(SEMI_AUTOMATIC);
-void setup() {
-  Serial.printlnf("setup at %lu, connected %d", millis(), Particle.connected());
-  Particle.process();
-  Serial.printlnf("after process at %lu", millis());
-  Serial.println("DONE");
-}
-void loop() {}
-`,
-    manual: `
-SYSTEM_MODE(MANUAL);
-void setup() {
-  Serial.printlnf("setup at %lu, connected %d", millis(), Particle.connected());
-  Particle.process();
-  Serial.printlnf("after process at %lu", millis());
-  Serial.println("DONE");
-}
-void loop() {}
-`,
+    automatic: inMode('AUTOMATIC'),
+    semiAutomatic: inMode('SEMI_AUTOMATIC'),
+    manual: inMode('MANUAL'),
     defaultMode: `
 void setup() { Serial.printlnf("setup at %lu, connected %d", millis(), Particle.connected()); }
 void loop() {}
