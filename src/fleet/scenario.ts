@@ -114,6 +114,11 @@ export async function runDevice(scenario: FleetScenario, context: FleetContext):
     const code = error instanceof EmulatorError ? error.code : error instanceof Error ? error.name : 'Error';
     return result(`error:${code}`, error instanceof Error ? error.message : String(error));
   } finally {
-    if (device && device.state !== 'off') device.powerOff();
+    if (device) {
+      if (device.state !== 'off') device.powerOff();
+      // The device is done with and never handed out again: its flash sectors are memory the worker's next device can reuse.
+      device.flash.internal.release();
+      device.flash.external.release();
+    }
   }
 }
