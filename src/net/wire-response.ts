@@ -24,8 +24,21 @@ export function wireResponse(body: WireBody, init: WireResponseInit = {}): Respo
   headers.set(HEADER_ORDER, JSON.stringify((init.headers ?? []).map(([name]) => name)));
   if (init.contentLength === false) headers.set(NO_CONTENT_LENGTH, '1');
   // Bytes, not a string: Fetch would add a Content-Type the handler never wrote.
-  const payload = body === null ? null : typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+  const payload = body === null ? null : streamOf(typeof body === 'string' ? new TextEncoder().encode(body) : body);
   return new Response(payload, { status: init.status ?? 200, statusText: init.statusText ?? '', headers });
+}
+
+/**
+ * The bytes as a stream of one piece, the caller's own: Fetch copies a byte body it is given (a
+ * firmware image, once per request), but passes a stream's pieces through as they are.
+ */
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (bytes.length > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }
 
 /** The header lines to write for `response`: in the listed order and case, or Title-Case for plain responses. */
