@@ -9,7 +9,7 @@
  * cannot resolve the server's name (it keeps its old firmware).
  */
 import { createHash } from 'node:crypto';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, type RequestHandler } from 'msw';
 import { buildModule, firmwareRoute, type LinkProfileName, type NetworkFault, type VirtualBoronOptions } from '../../src/index';
 import { defineFleet } from '../../src/fleet';
 import { appV2, FIRMWARE_HOST, MANIFEST_PATH, robustApp } from '../robust-ota/sketches';
@@ -22,17 +22,34 @@ export interface OtaFleetParams {
 }
 
 export const IMAGE_PATH = '/firmware/app.bin';
-const images = new Map<number, Uint8Array>();
+const files = new Map<number, Record<string, Uint8Array>>();
 
 /** The files the fleet's server serves, by path: the manifest and app v2's image of `imageBytes`. */
 export function firmwareFiles(imageBytes = 128 * 1024): Record<string, Uint8Array> {
-  let image = images.get(imageBytes);
-  if (!image) {
-    image = buildModule({ sketch: appV2, size: imageBytes, deviceOs: '1.4.4', fillSeed: 'fleet' });
-    images.set(imageBytes, image);
+  let made = files.get(imageBytes);
+  if (!made) {
+    const image = buildModule({ sketch: appV2, size: imageBytes, deviceOs: '1.4.4', fillSeed: 'fleet' });
+    const manifest = JSON.stringify({ path: IMAGE_PATH, size: image.length, sha256: createHash('sha256').update(image).digest('hex') });
+    made = { [MANIFEST_PATH]: new TextEncoder().encode(manifest), [IMAGE_PATH]: image };
+    files.set(imageBytes, made);
   }
-  const manifest = JSON.stringify({ path: IMAGE_PATH, size: image.length, sha256: createHash('sha256').update(image).digest('hex') });
-  return { [MANIFEST_PATH]: new TextEncoder().encode(manifest), [IMAGE_PATH]: image };
+  // A copy of the table (the caller may change it); the bytes are shared, as the server only reads them.
+  return { ...made };
+}
+
+/** The server's two routes for an image size, made once per worker: they only read the files, so its devices share them. */
+const routes = new Map<number, RequestHandler[]>();
+
+function serverRoutes(imageBytes: number | undefined): RequestHandler[] {
+  const key = imageBytes ?? 128 * 1024;
+  let made = routes.get(key);
+  if (!made) {
+    const files = firmwareFiles(key);
+    const base = `http://${FIRMWARE_HOST}`;
+    made = [http.get(`${base}${MANIFEST_PATH}`, () => new HttpResponse(files[MANIFEST_PATH], { headers: { 'Content-Type': 'application/json' } })), firmwareRoute(`${base}${IMAGE_PATH}`, files[IMAGE_PATH])];
+    routes.set(key, made);
+  }
+  return made;
 }
 
 const every = (n: number | undefined, index: number): boolean => n !== undefined && index % n === n - 1;
@@ -40,8 +57,6 @@ const every = (n: number | undefined, index: number): boolean => n !== undefined
 export const { device, drive } = defineFleet({
   device(index, { target, params }): VirtualBoronOptions {
     const p = (params ?? {}) as OtaFleetParams;
-    const files = firmwareFiles(p.imageBytes);
-    const base = `http://${FIRMWARE_HOST}`;
     const faults: NetworkFault[] = [];
     if (every(p.dropEvery, index)) faults.push({ kind: 'server-close', afterBytes: 20_000, connection: 1 });
     if (every(p.noDnsEvery, index)) faults.push({ kind: 'dns-failure' });
@@ -50,7 +65,7 @@ export const { device, drive } = defineFleet({
       app: robustApp,
       link: p.link ?? 'lte-m',
       faults,
-      server: [http.get(`${base}${MANIFEST_PATH}`, () => new HttpResponse(files[MANIFEST_PATH], { headers: { 'Content-Type': 'application/json' } })), firmwareRoute(`${base}${IMAGE_PATH}`, files[IMAGE_PATH])],
+      server: [...serverRoutes(p.imageBytes)],
       ...(target ? { realServers: { [FIRMWARE_HOST]: target } } : {}),
     };
   },
