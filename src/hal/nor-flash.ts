@@ -417,4 +417,5 @@ const unitSpan = (address: number, length: number, writeUnit: number): number =>
 
 /** Sectors released by chips no longer in use, by size, for new writes to reuse: fewer buffers for the host to allocate and collect. */
 const SPARE_SECTORS = new Map<number, Uint8Array[]>();
-const MAX_SPARE_SECTORS = 1024;
+/** 16 MiB of 4 KB sectors: room for what a fleet worker's devices give back when dozens end together, so the next ones start on reused memory. */
+const MAX_SPARE_SECTORS = 4096;
