@@ -1,7 +1,7 @@
 import type { EventBus } from '../sim/events';
 import { LogLevel } from '../sim/log-format';
 import { bytes, count, formatMessage, hex } from '../sim/messages';
-import { andThen, type NowOrLater } from '../sim/now-or-later';
+import type { NowOrLater } from '../sim/now-or-later';
 import { BoronMap, decodeQspiAddress } from '../hal/boron-flash';
 import { applySlot, explainSlot } from './bootloader';
 import { FlashDevice, SlotVerify, type DctModuleSlots } from './dct-slots';
@@ -10,6 +10,9 @@ import { updateGen2Unaligned, updateGen3, type ChunkOutcome } from './flash-upda
 import { CRC_SIZE, ModuleFlag, ModuleFunction } from './module-format';
 import type { DeviceOsProfile } from './profiles';
 import { fetchModule, Validation, type Chips, type ModuleCheck } from './validation';
+
+/** HAL_FLASH_Update's result once the flash's time has passed: one function for every chunk that must wait. */
+const zero = (): number => 0;
 
 /** `SYSTEM_ERROR_*` codes the OTA path returns from 2.x on (`services/inc/system_error.h` at v2.0.1 and v6.2.0). */
 export const SystemError = {
@@ -186,7 +189,8 @@ export class OtaHal {
     if (this.host.events.wants('flash:program')) this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: data.length, overData, mismatched });
     this.noteWrite(address, chipAddress, data.length, overData, mismatched, wrapped);
     if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, data.length, outcome);
-    return andThen(this.host.spend(outcome.costMicros), () => 0);
+    const spent = this.host.spend(outcome.costMicros);
+    return spent instanceof Promise ? spent.then(zero) : 0;
   }
 
   /** A new Finish starts: the last validation belongs to an earlier call. */

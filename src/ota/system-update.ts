@@ -291,15 +291,20 @@ export class SystemUpdate {
 
   private saveAt(address: number, file: Descriptor, chunk: Uint8Array): NowOrLater<number> {
     const size = file.read('chunk_size', SAVE);
-    return andThen(this.hal.update(address, this.chunkBytes(chunk, size)), (res) => {
-      if (this.host.events.wants('ota:chunk')) this.host.events.emit('ota:chunk', { address, length: size, result: res });
-      return res;
-    });
+    const res = this.hal.update(address, this.chunkBytes(chunk, size));
+    // A chunk saved at once (the usual case) needs no closure to finish it.
+    return res instanceof Promise ? res.then((r) => this.chunkSaved(address, size, r)) : this.chunkSaved(address, size, res);
+  }
+
+  private chunkSaved(address: number, length: number, result: number): number {
+    if (this.host.events.wants('ota:chunk')) this.host.events.emit('ota:chunk', { address, length, result });
+    return result;
   }
 
   /** The bytes Save programs: `chunk_size` of them from the buffer, even past its end as C would read. */
   private chunkBytes(chunk: Uint8Array, size: number): Uint8Array {
-    if (size <= chunk.length) return chunk.subarray(0, size);
+    if (size === chunk.length) return chunk;
+    if (size < chunk.length) return chunk.subarray(0, size);
     this.host.diagnose(
       'chunk-overread',
       formatMessage('Failed to save the chunk as intended: file.chunk_size is {size} but the buffer holds {length} bytes, so the device would read {extra} bytes past its end (emulated as 0x00). Set chunk_size to the bytes you pass.', {
