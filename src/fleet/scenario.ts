@@ -21,7 +21,7 @@ export interface FleetContext {
  */
 export interface FleetScenario {
   device(index: number, context: FleetContext): VirtualBoronOptions | Promise<VirtualBoronOptions>;
-  /** The outcome, counted in the report ('updated', 'kept-old-firmware'…); nothing counts as 'done'. */
+  /** The outcome, counted in the report ('updated', 'kept-old-firmware'…); nothing counts as 'done'. The device is not to be kept once it ends: its flash goes to the next one. */
   drive(device: VirtualBoron, context: FleetContext): Promise<string | void> | string | void;
 }
 
@@ -89,7 +89,8 @@ const NO_DATA: DataUsage = { uplinkBytes: 0, downlinkBytes: 0, totalBytes: 0, pa
 
 /**
  * Make device `context.index` (seed `index + 1` unless its options give one), power it on, drive it,
- * and power it off (which closes any real socket it left open). A throw from `device` or `drive`
+ * and power it off (which closes any real socket it left open); then its flash memory goes to the
+ * next device, so a module must not keep the device past `drive`. A throw from `device` or `drive`
  * is the device's outcome, not the fleet's failure.
  */
 export async function runDevice(scenario: FleetScenario, context: FleetContext): Promise<FleetDeviceResult> {
