@@ -174,7 +174,14 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     Particle: guardMembers(
       {
         connected: () => deviceOs.connected,
-        process: calls.track('Particle.process', () => deviceOs.process()),
+        // Now or later, as TCPClient's polls: a pass with nothing to do costs no promise chain. A throw is still a rejection.
+        process: calls.track('Particle.process', () => {
+          try {
+            return deviceOs.processSoon();
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }),
         function: (name: string, handler: CloudFunction) => deviceOs.registerFunction(name, handler),
       },
       'Particle',
