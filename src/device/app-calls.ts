@@ -6,7 +6,11 @@ import { never } from './cpu';
 const ENDED: Promise<void> = Promise.resolve();
 
 /** What ends a call: after its value, after its error, and (a result there now) on its own. */
-type Endings<R> = [(value: R) => R, (error: unknown) => never, () => void];
+interface Endings<R> {
+  onValue: (value: R) => R;
+  onError: (error: unknown) => never;
+  end: () => void;
+}
 
 /**
  * The sketch's calls that take time, as the device's one application thread runs them: one at a
@@ -42,14 +46,8 @@ export class AppCalls {
     // What ends a call at each level, made when first needed and then reused (a sketch makes thousands of calls).
     let endings: Endings<R>[] | undefined;
     return (...args: A): Promise<R> => {
-      if (this.failed) return never();
-      const misuse = this.misuse(name);
-      if (misuse) {
-        this.failed = true;
-        this.fail(misuse);
-        return never();
-      }
       const level = this.level;
+      if (this.failed || this.inHandler > 0 || this.pending[level] !== undefined) return this.refuse(name);
       this.pending[level] = name;
       // No named closure per call: tsx (esbuild's keepNames) would give each one a name, which cost more than the call.
       let result: NowOrLater<R>;
@@ -59,29 +57,38 @@ export class AppCalls {
         this.done(level, name);
         throw error;
       }
-      const [onValue, onError, end] = ((endings ??= [])[level] ??= this.endings<R>(level, name));
-      if (result instanceof Promise) return result.then(onValue, onError);
+      const ending = ((endings ??= [])[level] ??= this.endings<R>(level, name));
+      if (result instanceof Promise) return result.then(ending.onValue, ending.onError);
       // A result there now: the call still ends a microtask later, as before (a call made before then,
       // with no await, is still caught), but the sketch awaits a settled promise, not one chained to it.
       // Not queueMicrotask: Node makes an AsyncResource and a bound function for each.
-      void ENDED.then(end);
+      void ENDED.then(ending.end);
       return settled(result);
     };
   }
 
+  /** A call `name` that may not start: the run has failed already, or fails now with what was wrong. */
+  private refuse(name: string): Promise<never> {
+    if (!this.failed) {
+      this.failed = true;
+      this.fail(this.misuse(name));
+    }
+    return never();
+  }
+
   /** The functions that end a call `name` at `level`, whether it returns or throws. */
   private endings<R>(level: number, name: string): Endings<R> {
-    return [
-      (value) => {
+    return {
+      onValue: (value) => {
         this.done(level, name);
         return value;
       },
-      (error) => {
+      onError: (error) => {
         this.done(level, name);
         throw error;
       },
-      () => this.done(level, name),
-    ];
+      end: () => this.done(level, name),
+    };
   }
 
   /** The call `name` at `level` has returned. */
@@ -111,12 +118,13 @@ export class AppCalls {
     }
   }
 
-  private misuse(name: string): EmulatorError | undefined {
+  /** What is wrong with starting `name` now: called from a handler, or another call of this level is pending. */
+  private misuse(name: string): EmulatorError {
     if (this.inHandler > 0) {
       return new EmulatorError('SKETCH_NESTED_BLOCKING', 'Failed to run the app: {name}() takes time, and it was called from a System.on() handler, which the emulator runs to the end at once. Do the work in loop() instead.', { name });
     }
-    const pending = this.pending[this.level];
-    if (pending === undefined) return undefined;
+    // Reached only when a call of this level is pending.
+    const pending = this.pending[this.level] as string;
     return new EmulatorError(
       'CALL_NOT_AWAITED',
       'Failed to call {name}(): {pending}(), called before it, has not returned yet (a missing await?). A sketch call that takes time returns a Promise, and the device runs one call at a time: await {pending}() before making the next call.',

@@ -223,6 +223,17 @@ export class DeviceOs {
     await this.host.cpu.spend(TIMING.loopTurnMicros);
   }
 
+  /**
+   * `process()` now or later: a pass with nothing to run (no cloud call, queued event or reset)
+   * takes its time at once, with no promise. A sketch that waits in a Particle.process() loop
+   * makes thousands of such passes per update.
+   */
+  processSoon(): Promise<void> | undefined {
+    if (this.threaded ? this.appQueue.length > 0 || this.calls.length > 0 : this.calls.length > 0 || (this.canShutdown() && !this.inShutdown)) return this.process();
+    if (!this.threaded) this.delayedMillis = 0;
+    return this.host.cpu.take(TIMING.loopTurnMicros);
+  }
+
   /** The system loop run from a delay: once, or — without SYSTEM_THREAD during an update — for good. */
   private async pump(call: string, calledAt: number): Promise<void> {
     await this.idlePass();

@@ -1,7 +1,6 @@
 import type { Diagnostics } from '../sim/diagnostics';
 import { LogLevel } from '../sim/log-format';
 import { hex } from '../sim/messages';
-import { andThen } from '../sim/now-or-later';
 import { sprintf } from '../sim/printf';
 import type { SeededRandom } from '../sim/random';
 import { Descriptor, FileTransferStore, type DescriptorField } from '../ota/descriptor';
@@ -22,6 +21,72 @@ import { guardingPrototype, guardMembers } from './api-guard';
 import type { CloudFunction } from './device-os';
 import { stackSource, type StackOption } from './stack';
 import { SystemApi } from './system-api';
+
+/** A boot's tracked TCPClient calls, each given the client it is made on. */
+interface TcpCalls {
+  connect(client: TCPClient, host: string, port: number): Promise<number>;
+  write(client: TCPClient, data: Uint8Array | string | number, size?: number): Promise<number>;
+  available(client: TCPClient): Promise<number>;
+  read(client: TCPClient, buf?: Uint8Array, size?: number): Promise<number>;
+  peek(client: TCPClient): Promise<number>;
+  connected(client: TCPClient): Promise<boolean>;
+  stop(client: TCPClient): Promise<void>;
+}
+
+/** The sketch's TCPClient: its calls that take time go to its boot's tracked functions. */
+class SketchTCPClient extends TCPClient {
+  constructor(
+    net: NetContext,
+    network: VirtualNetwork,
+    private readonly calls: TcpCalls,
+  ) {
+    super(net, network);
+  }
+  // Each call goes to its tracked function with the client and its arguments, not in a closure made per call.
+  override connect(host: string, port: number): Promise<number> {
+    return this.calls.connect(this, host, port);
+  }
+  override write(data: Uint8Array | string | number, size?: number): Promise<number> {
+    return this.calls.write(this, data, size);
+  }
+  override available(): Promise<number> {
+    return this.calls.available(this);
+  }
+  override read(): Promise<number>;
+  override read(buf: Uint8Array, size: number): Promise<number>;
+  override read(buf?: Uint8Array, size?: number): Promise<number> {
+    return this.calls.read(this, buf, size);
+  }
+  override peek(): Promise<number> {
+    return this.calls.peek(this);
+  }
+  override connected(): Promise<boolean> {
+    return this.calls.connected(this);
+  }
+  override stop(): Promise<void> {
+    return this.calls.stop(this);
+  }
+}
+// A member TCPClient lacks is named, not a TypeError.
+Object.setPrototypeOf(SketchTCPClient.prototype, guardingPrototype(TCPClient.prototype, 'TCPClient'));
+/** What `super` is to SketchTCPClient's methods. */
+const base = Object.getPrototypeOf(SketchTCPClient.prototype) as TCPClient;
+
+/**
+ * The constructor a sketch calls (`new TCPClient()`): an instance of the class `Shared`, defined
+ * once, made with this boot's `args`. A class per boot would give each boot's objects a shape of
+ * their own, and the methods that read them per chunk would turn megamorphic after a few devices.
+ * A sketch's own subclass still gets its prototype.
+ */
+function ofThisBoot<A extends unknown[], T extends object>(Shared: new (...args: A) => T, args: A): new () => T {
+  function Constructor(this: unknown): T {
+    if (new.target === undefined) throw new TypeError(`Class constructor ${Shared.name} cannot be invoked without 'new'`);
+    return new.target === Constructor ? new Shared(...args) : (Reflect.construct(Shared, args, new.target) as T);
+  }
+  Constructor.prototype = Shared.prototype;
+  Object.defineProperty(Constructor, 'name', { value: Shared.name });
+  return Constructor as unknown as new () => T;
+}
 
 /** What one boot's sketch API is built from. */
 export interface SketchWorld {
@@ -84,40 +149,7 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     cpu.charge(TIMING.clockReadMicros);
     return micros;
   };
-  class SketchTCPClient extends TCPClient {
-    constructor() {
-      super(net, network);
-    }
-    // Each call goes to its tracked function with the client and its arguments, not in a closure made per call.
-    override connect(host: string, port: number): Promise<number> {
-      return tcp.connect(this, host, port);
-    }
-    override write(data: Uint8Array | string | number, size?: number): Promise<number> {
-      return tcp.write(this, data, size);
-    }
-    override available(): Promise<number> {
-      return tcp.available(this);
-    }
-    override read(): Promise<number>;
-    override read(buf: Uint8Array, size: number): Promise<number>;
-    override read(buf?: Uint8Array, size?: number): Promise<number> {
-      return tcp.read(this, buf, size);
-    }
-    override peek(): Promise<number> {
-      return tcp.peek(this);
-    }
-    override connected(): Promise<boolean> {
-      return tcp.connected(this);
-    }
-    override stop(): Promise<void> {
-      return tcp.stop(this);
-    }
-  }
-  // A member TCPClient lacks is named, not a TypeError.
-  Object.setPrototypeOf(SketchTCPClient.prototype, guardingPrototype(TCPClient.prototype, 'TCPClient'));
-  /** What `super` is to SketchTCPClient's methods. */
-  const base = Object.getPrototypeOf(SketchTCPClient.prototype) as TCPClient;
-  const tcp = {
+  const tcp: TcpCalls = {
     connect: calls.track('TCPClient.connect', (client: TCPClient, host: string, port: number) => base.connect.call(client, host, port)),
     write: calls.track('TCPClient.write', (client: TCPClient, data: Uint8Array | string | number, size?: number) => base.write.call(client, data, size)),
     // Polls and reads as "now or later": a result there now costs no promise chain (see AppCalls.track).
@@ -142,7 +174,14 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     Particle: guardMembers(
       {
         connected: () => deviceOs.connected,
-        process: calls.track('Particle.process', () => deviceOs.process()),
+        // Now or later, as TCPClient's polls: a pass with nothing to do costs no promise chain. A throw is still a rejection.
+        process: calls.track('Particle.process', () => {
+          try {
+            return deviceOs.processSoon();
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }),
         function: (name: string, handler: CloudFunction) => deviceOs.registerFunction(name, handler),
       },
       'Particle',
@@ -151,14 +190,10 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     micros: () => clockRead(cpu.sinceBootMicros >>> 0),
     delay: calls.track('delay', (ms: number) => deviceOs.delay(ms)),
     sprintf,
-    TCPClient: SketchTCPClient,
+    TCPClient: ofThisBoot(SketchTCPClient, [net, network, tcp]),
     FileTransfer: guardMembers(
       {
-        Descriptor: class extends Descriptor {
-          constructor() {
-            super(uninitialised, onUninitialisedRead);
-          }
-        },
+        Descriptor: ofThisBoot(Descriptor, [uninitialised, onUninitialisedRead]),
         Store: FileTransferStore,
       },
       'FileTransfer',
@@ -172,7 +207,9 @@ export function createSketchApi(world: SketchWorld): SketchApi {
     // Now or later, as TCPClient's polls: a chunk saved at once costs no promise chain. A throw is still a rejection.
     Spark_Save_Firmware_Chunk: calls.track('Spark_Save_Firmware_Chunk', (file: Descriptor, chunk: Uint8Array) => {
       try {
-        return andThen(cpu.take(TIMING.systemCallMicros), () => update.save(file, chunk));
+        // Written out, not with andThen: the closure it takes would be made for every chunk.
+        const waited = cpu.take(TIMING.systemCallMicros);
+        return waited === undefined ? update.save(file, chunk) : waited.then(() => update.save(file, chunk));
       } catch (error) {
         return Promise.reject(error);
       }

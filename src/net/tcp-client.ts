@@ -2,7 +2,7 @@ import { LogLevel } from '../sim/log-format';
 import { andThen, promised, type NowOrLater } from '../sim/now-or-later';
 import type { NetContext } from './context';
 import type { VirtualNetwork } from './network';
-import type { VirtualSocket } from './socket';
+import { copyBytes, type VirtualSocket } from './socket';
 
 /** `TCPCLIENT_BUF_MAX_SIZE` (`wiring/inc/spark_wiring_tcpclient.h:37,77`). */
 export const TCPCLIENT_BUF_MAX_SIZE = 128;
@@ -166,8 +166,7 @@ export class TCPClient {
     if (this.bufferCount() === 0 && this.fill() === 0) return -1;
     if (!buf) return this.buffer[this.offset++];
     const n = Math.min(size ?? buf.length, this.bufferCount(), buf.length);
-    // At most 128 bytes: copied without making a view of the buffer.
-    for (let i = 0; i < n; i++) buf[i] = this.buffer[this.offset + i];
+    copyBytes(this.buffer, this.offset, n, buf, 0);
     this.offset += n;
     return n;
   }

@@ -100,7 +100,8 @@ export class EventBus {
     const keep = this.keeps(type, payload);
     const heard = this.heard.has(type);
     if (!keep && !heard) return;
-    const stamped = { type, atMicros: this.now(), ...payload } as unknown as TraceEntry;
+    // Object.assign, not a spread after the two fields: V8 copies that in its generic runtime path, slower per event.
+    const stamped = Object.assign({ type, atMicros: this.now() }, payload) as unknown as TraceEntry;
     if (keep) this.keep(stamped);
     if (heard) this.emitter.emit(type, stamped);
   }
