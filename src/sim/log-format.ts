@@ -1,4 +1,4 @@
-import { formatInto, formatWith, type Latin1Text, type PrintfArg } from './printf';
+import { formatInto, formatWith, literal, type Latin1Text, type Literal, type PrintfArg } from './printf';
 
 /** Device OS log levels (`services/inc/logging.h:138-144` at v1.4.4). */
 export const LogLevel = {
@@ -57,9 +57,15 @@ export function formatLogLine(millis: number, category: string | undefined, leve
 /** `formatLogLine` up to the message, into bytes: false (with `out` part written) when the category is beyond Latin-1. */
 export function writeLogPrefix(out: Latin1Text, millis: number, category: string | undefined, level: number): boolean {
   out.digits(millis >>> 0, 10, false, 10);
-  out.text(' ');
-  if (category && !(out.text('[') && out.text(category) && out.text('] '))) return false;
-  out.text(levelName(level));
-  out.text(': ');
-  return true;
+  return out.text(' ') && out.literal(prefixAfterStamp(category, level));
+}
+
+/** The last `[category] LEVEL: ` made: a run's log calls mostly repeat one. */
+let lastPrefix: { category: string | undefined; level: number; text: Literal } | undefined;
+
+function prefixAfterStamp(category: string | undefined, level: number): Literal {
+  if (lastPrefix === undefined || lastPrefix.category !== category || lastPrefix.level !== level) {
+    lastPrefix = { category, level, text: literal(`${category ? `[${category}] ` : ''}${levelName(level)}: `) };
+  }
+  return lastPrefix.text;
 }

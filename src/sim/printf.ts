@@ -9,6 +9,7 @@ const SPEC = /%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|z|j|t)?([diuxXocspfF
 
 /** One conversion of a format, parsed once: its flags, width and precision (`*`: from the arguments), length and letter. */
 interface Conversion {
+  literal: false;
   left: boolean;
   plus: boolean;
   space: boolean;
@@ -24,8 +25,19 @@ interface Conversion {
   plain: boolean;
 }
 
+/** Text of a format as it is, with its bytes when every character is Latin-1 (copied at once, not a character at a time). */
+export interface Literal {
+  literal: true;
+  text: string;
+  latin1: Uint8Array | undefined;
+}
+
+export function literal(text: string): Literal {
+  return { literal: true, text, latin1: /[^\x00-\xff]/.test(text) ? undefined : Uint8Array.from(text, (c) => c.charCodeAt(0)) };
+}
+
 /** A format as literal text and conversions, in order. */
-type CompiledFormat = (string | Conversion)[];
+type CompiledFormat = (Literal | Conversion)[];
 
 /** Formats seen so far, parsed; cleared when it grows past this many (a sketch may build formats at run time). */
 const compiled = new Map<string, CompiledFormat>();
@@ -35,15 +47,16 @@ function compile(format: string): CompiledFormat {
   const out: CompiledFormat = [];
   let at = 0;
   for (const m of format.matchAll(SPEC)) {
-    if (m.index > at) out.push(format.slice(at, m.index));
+    if (m.index > at) out.push(literal(format.slice(at, m.index)));
     at = m.index + m[0].length;
     const [, flags, width, precision, length, conv] = m;
     if (conv === '%') {
-      out.push('%');
+      out.push(literal('%'));
       continue;
     }
     const plain = /^0*$/.test(flags) && width === undefined && precision === undefined && 'diuxXo'.includes(conv);
     out.push({
+      literal: false,
       plain,
       left: flags.includes('-'),
       plus: flags.includes('+'),
@@ -56,7 +69,7 @@ function compile(format: string): CompiledFormat {
       conv,
     });
   }
-  if (at < format.length) out.push(format.slice(at));
+  if (at < format.length) out.push(literal(format.slice(at)));
   return out;
 }
 
@@ -77,6 +90,7 @@ export function sprintf(format: string, ...args: PrintfArg[]): string {
 /** Where a format is written: `text` answers false when a character does not fit (one beyond Latin-1 in bytes). */
 interface Sink {
   text(text: string): boolean;
+  literal(piece: Literal): boolean;
   /** An unsigned integer's digits, at least `min` of them. */
   digits(n: number, base: number, upper: boolean, min?: number): void;
 }
@@ -85,6 +99,10 @@ class StringSink implements Sink {
   value = '';
   text(text: string): boolean {
     this.value += text;
+    return true;
+  }
+  literal(piece: Literal): boolean {
+    this.value += piece.text;
     return true;
   }
   digits(n: number, base: number, upper: boolean): void {
@@ -110,6 +128,14 @@ export class Latin1Text implements Sink {
       bytes[at++] = code;
     }
     this.length = at;
+    return true;
+  }
+
+  literal(piece: Literal): boolean {
+    if (piece.latin1 === undefined) return false;
+    this.room(piece.latin1.length);
+    this.bytes.set(piece.latin1, this.length);
+    this.length += piece.latin1.length;
     return true;
   }
 
@@ -161,8 +187,8 @@ export function formatInto(out: Latin1Text, format: string, args: readonly Print
 function write(sink: Sink, format: string, args: readonly PrintfArg[]): boolean {
   let next = 0;
   for (const piece of compiledFormat(format)) {
-    if (typeof piece === 'string') {
-      if (!sink.text(piece)) return false;
+    if (piece.literal) {
+      if (!sink.literal(piece)) return false;
       continue;
     }
     if (piece.plain) {
