@@ -1,6 +1,6 @@
 import type { EventBus } from '../sim/events';
-import { formatLogLine, formatLogMessage, levelName, LogLevel } from '../sim/log-format';
-import type { PrintfArg } from '../sim/printf';
+import { formatLogLine, formatLogMessage, levelName, LogLevel, writeLogMessage, writeLogPrefix } from '../sim/log-format';
+import { Latin1Text, type PrintfArg } from '../sim/printf';
 import type { Cpu } from './cpu';
 import type { SerialPort } from './serial';
 import { TextStore } from './text-store';
@@ -35,6 +35,17 @@ export class LogBook {
   }
 
   add(millis: number, category: string, level: number, message: string): void {
+    this.text.append(message);
+    this.push(millis, category, level);
+  }
+
+  /** `add`, the message given as Latin-1 bytes. */
+  addBytes(millis: number, category: string, level: number, bytes: Uint8Array, start: number, end: number): void {
+    this.text.appendBytes(bytes, start, end);
+    this.push(millis, category, level);
+  }
+
+  private push(millis: number, category: string, level: number): void {
     let index = this.categoryIndex.get(category);
     if (index === undefined) {
       index = this.categoryNames.push(category) - 1;
@@ -43,7 +54,6 @@ export class LogBook {
     this.millis.push(millis);
     this.categories.push(index);
     this.levels.push(level);
-    this.text.append(message);
     this.ends.push(this.text.length);
   }
 
@@ -92,25 +102,60 @@ export class LogManager {
   }
 
   log(category: string, level: number, message: string): void {
-    const millis = Math.floor(this.cpu.sinceBootMicros / 1000) >>> 0;
+    const millis = this.millisNow();
     this.book.add(millis, category, level, message);
-    this.cpu.activity++;
-    this.cpu.charge(LOG_CALL_MICROS);
-    let printed = false;
-    // A loop, not some(): no closure per log call.
-    for (const h of this.handlers) {
-      if (level >= thresholdFor(h, category)) {
-        printed = true;
-        break;
-      }
-    }
+    const printed = this.take(category, level);
     const heard = this.events.wants('log');
     if (!printed && !heard) return;
     const text = formatLogLine(millis, category, level, message);
     if (heard) this.events.emit('log', { category, level: levelName(level), message, line: text.slice(0, -2) });
     if (printed) this.serial.emit(text);
   }
+
+  /**
+   * `log` of `format` with `args`, as `Log.info(...)` calls it: the line is formatted as bytes and
+   * copied into the book and the serial output, no string made unless a listener wants one.
+   */
+  logFormat(category: string, level: number, format: string, args: readonly PrintfArg[]): void {
+    const millis = this.millisNow();
+    const line = LINE;
+    line.length = 0;
+    if (!writeLogPrefix(line, millis, category, level)) return this.log(category, level, formatLogMessage(format, args));
+    const start = line.length;
+    if (!writeLogMessage(line, format, args)) return this.log(category, level, formatLogMessage(format, args));
+    const end = line.length;
+    this.book.addBytes(millis, category, level, line.bytes, start, end);
+    const printed = this.take(category, level);
+    if (this.events.wants('log')) {
+      // As strings, before a listener runs: it might log, and so reuse LINE.
+      line.text('\r\n');
+      const text = line.latin1();
+      this.events.emit('log', { category, level: levelName(level), message: text.slice(start, end), line: text.slice(0, -2) });
+      if (printed) this.serial.emit(text);
+    } else if (printed) {
+      line.text('\r\n');
+      this.serial.emitBytes(line.bytes, 0, line.length);
+    }
+  }
+
+  private millisNow(): number {
+    return Math.floor(this.cpu.sinceBootMicros / 1000) >>> 0;
+  }
+
+  /** Charge the call; whether a handler prints it. */
+  private take(category: string, level: number): boolean {
+    this.cpu.activity++;
+    this.cpu.charge(LOG_CALL_MICROS);
+    // A loop, not some(): no closure per log call.
+    for (const h of this.handlers) {
+      if (level >= thresholdFor(h, category)) return true;
+    }
+    return false;
+  }
 }
+
+/** Where a log line is built (one at a time: nothing it calls logs). */
+const LINE = new Latin1Text();
 
 /** The most specific filter whose category is a prefix of this one (`app.ota` under `app`) wins. */
 function thresholdFor(handler: Handler, category: string): number {
@@ -132,7 +177,7 @@ export type LogFunction = ((format: string, ...args: PrintfArg[]) => void) & {
 
 /** A `Logger` for a category: callable like `Log(...)`, with `trace/info/warn/error`. */
 export function makeLogger(manager: LogManager, category: string): LogFunction {
-  const at = (level: number) => (format: string, ...args: PrintfArg[]) => manager.log(category, level, formatLogMessage(format, args));
+  const at = (level: number) => (format: string, ...args: PrintfArg[]) => manager.logFormat(category, level, format, args);
   return Object.assign(at(LogLevel.LOG_LEVEL_INFO), {
     trace: at(LogLevel.LOG_LEVEL_TRACE),
     info: at(LogLevel.LOG_LEVEL_INFO),

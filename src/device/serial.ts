@@ -80,6 +80,15 @@ export class SerialPort {
     if (this.events.wants('serial')) this.events.emit('serial', { text });
   }
 
+  /** `emit` for Latin-1 text given as bytes (a log line): no string is made unless a listener wants one. */
+  emitBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (end <= start) return;
+    this.printed.appendBytes(bytes, start, end);
+    this.cpu.activity++;
+    this.cpu.charge((end - start) * SERIAL_MICROS_PER_BYTE);
+    if (this.events.wants('serial')) this.events.emit('serial', { text: Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1') });
+  }
+
   dropInput(): void {
     this.input = [];
   }

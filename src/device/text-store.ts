@@ -42,7 +42,32 @@ export class TextStore {
   append(text: string): void {
     if (text.length === 0) return;
     if (!this.wide && WIDE.test(text)) this.widen();
-    const bytes = text.length * (this.wide ? 2 : 1);
+    const chunk = this.room(text.length * (this.wide ? 2 : 1));
+    this.used += chunk.write(text, this.used, this.wide ? 'utf16le' : 'latin1');
+    this.chars += text.length;
+  }
+
+  /** Append Latin-1 characters given as bytes. */
+  appendBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (end <= start) return;
+    const chunk = this.room((end - start) * (this.wide ? 2 : 1));
+    if (this.wide) {
+      let at = this.used;
+      for (let i = start; i < end; i++) {
+        chunk[at++] = bytes[i];
+        chunk[at++] = 0;
+      }
+      this.used = at;
+    } else {
+      // set() copies natively; a loop in JavaScript costs some nanoseconds a byte.
+      chunk.set(bytes.subarray(start, end), this.used);
+      this.used += end - start;
+    }
+    this.chars += end - start;
+  }
+
+  /** The chunk to write `bytes` more into, at `used`. */
+  private room(bytes: number): Buffer {
     let last = this.chunks[this.chunks.length - 1];
     if (last !== undefined && this.used + bytes > last.length && this.chunks.length === 1 && this.capacity < ONE_CHUNK_LIMIT) {
       const grown = takeChunk(Math.min(ONE_CHUNK_LIMIT, Math.max(this.used + bytes, 2 * this.capacity)));
@@ -58,8 +83,7 @@ export class TextStore {
       this.capacity += last.length;
       this.used = 0;
     }
-    this.used += last.write(text, this.used, this.wide ? 'utf16le' : 'latin1');
-    this.chars += text.length;
+    return last;
   }
 
   /** The characters from `start` to `end` (as `String.prototype.slice` takes them, within the text). */

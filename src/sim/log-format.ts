@@ -1,4 +1,4 @@
-import { formatWith, type PrintfArg } from './printf';
+import { formatInto, formatWith, literal, type Latin1Text, type Literal, type PrintfArg } from './printf';
 
 /** Device OS log levels (`services/inc/logging.h:138-144` at v1.4.4). */
 export const LogLevel = {
@@ -33,6 +33,17 @@ export function formatLogMessage(format: string, args: readonly PrintfArg[]): st
   return text.length >= LOG_MAX_STRING_LENGTH ? text.slice(0, LOG_MAX_STRING_LENGTH - 2) + '~' : text;
 }
 
+/** `formatLogMessage` into bytes: false (with `out` part written) when a character is beyond Latin-1. */
+export function writeLogMessage(out: Latin1Text, format: string, args: readonly PrintfArg[]): boolean {
+  const start = out.length;
+  if (!formatInto(out, format, args)) return false;
+  if (out.length - start >= LOG_MAX_STRING_LENGTH) {
+    out.length = start + LOG_MAX_STRING_LENGTH - 2;
+    out.text('~');
+  }
+  return true;
+}
+
 /**
  * One line as `StreamLogHandler::logMessage` writes it: `%010u ` milliseconds, `[category] `,
  * the level name, `: `, the message, CR LF (`wiring/src/spark_wiring_logging.cpp:474-539`).
@@ -41,4 +52,20 @@ export function formatLogLine(millis: number, category: string | undefined, leve
   const stamp = String(millis >>> 0).padStart(10, '0');
   const cat = category ? `[${category}] ` : '';
   return `${stamp} ${cat}${levelName(level)}: ${message}\r\n`;
+}
+
+/** `formatLogLine` up to the message, into bytes: false (with `out` part written) when the category is beyond Latin-1. */
+export function writeLogPrefix(out: Latin1Text, millis: number, category: string | undefined, level: number): boolean {
+  out.digits(millis >>> 0, 10, false, 10);
+  return out.text(' ') && out.literal(prefixAfterStamp(category, level));
+}
+
+/** The last `[category] LEVEL: ` made: a run's log calls mostly repeat one. */
+let lastPrefix: { category: string | undefined; level: number; text: Literal } | undefined;
+
+function prefixAfterStamp(category: string | undefined, level: number): Literal {
+  if (lastPrefix === undefined || lastPrefix.category !== category || lastPrefix.level !== level) {
+    lastPrefix = { category, level, text: literal(`${category ? `[${category}] ` : ''}${levelName(level)}: `) };
+  }
+  return lastPrefix.text;
 }

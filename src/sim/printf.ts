@@ -9,6 +9,7 @@ const SPEC = /%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|z|j|t)?([diuxXocspfF
 
 /** One conversion of a format, parsed once: its flags, width and precision (`*`: from the arguments), length and letter. */
 interface Conversion {
+  literal: false;
   left: boolean;
   plus: boolean;
   space: boolean;
@@ -20,10 +21,23 @@ interface Conversion {
   precision: number | '*' | undefined;
   length: string | undefined;
   conv: string;
+  /** An integer conversion (d i u x X o) with no flag, width or precision: its digits alone. */
+  plain: boolean;
+}
+
+/** Text of a format as it is, with its bytes when every character is Latin-1 (copied at once, not a character at a time). */
+export interface Literal {
+  literal: true;
+  text: string;
+  latin1: Uint8Array | undefined;
+}
+
+export function literal(text: string): Literal {
+  return { literal: true, text, latin1: /[^\x00-\xff]/.test(text) ? undefined : Uint8Array.from(text, (c) => c.charCodeAt(0)) };
 }
 
 /** A format as literal text and conversions, in order. */
-type CompiledFormat = (string | Conversion)[];
+type CompiledFormat = (Literal | Conversion)[];
 
 /** Formats seen so far, parsed; cleared when it grows past this many (a sketch may build formats at run time). */
 const compiled = new Map<string, CompiledFormat>();
@@ -33,14 +47,17 @@ function compile(format: string): CompiledFormat {
   const out: CompiledFormat = [];
   let at = 0;
   for (const m of format.matchAll(SPEC)) {
-    if (m.index > at) out.push(format.slice(at, m.index));
+    if (m.index > at) out.push(literal(format.slice(at, m.index)));
     at = m.index + m[0].length;
     const [, flags, width, precision, length, conv] = m;
     if (conv === '%') {
-      out.push('%');
+      out.push(literal('%'));
       continue;
     }
+    const plain = /^0*$/.test(flags) && width === undefined && precision === undefined && 'diuxXo'.includes(conv);
     out.push({
+      literal: false,
+      plain,
       left: flags.includes('-'),
       plus: flags.includes('+'),
       space: flags.includes(' '),
@@ -52,7 +69,7 @@ function compile(format: string): CompiledFormat {
       conv,
     });
   }
-  if (at < format.length) out.push(format.slice(at));
+  if (at < format.length) out.push(literal(format.slice(at)));
   return out;
 }
 
@@ -70,14 +87,119 @@ export function sprintf(format: string, ...args: PrintfArg[]): string {
   return formatWith(format, args);
 }
 
+/** Where a format is written: `text` answers false when a character does not fit (one beyond Latin-1 in bytes). */
+interface Sink {
+  text(text: string): boolean;
+  literal(piece: Literal): boolean;
+  /** An unsigned integer's digits, at least `min` of them. */
+  digits(n: number, base: number, upper: boolean, min?: number): void;
+}
+
+class StringSink implements Sink {
+  value = '';
+  text(text: string): boolean {
+    this.value += text;
+    return true;
+  }
+  literal(piece: Literal): boolean {
+    this.value += piece.text;
+    return true;
+  }
+  digits(n: number, base: number, upper: boolean): void {
+    this.value += upper ? n.toString(base).toUpperCase() : n.toString(base);
+  }
+}
+
+/**
+ * Latin-1 text as bytes, built without making strings: a log line is formatted here and copied
+ * into the stores that keep it. Reused: `length = 0` empties it.
+ */
+export class Latin1Text implements Sink {
+  bytes = new Uint8Array(256);
+  length = 0;
+
+  text(text: string): boolean {
+    this.room(text.length);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 0xff) return false;
+      bytes[at++] = code;
+    }
+    this.length = at;
+    return true;
+  }
+
+  literal(piece: Literal): boolean {
+    if (piece.latin1 === undefined) return false;
+    this.room(piece.latin1.length);
+    this.bytes.set(piece.latin1, this.length);
+    this.length += piece.latin1.length;
+    return true;
+  }
+
+  /** `n` is a whole number below 2^32: `>>> 0` truncates its quotients. */
+  digits(n: number, base: number, upper: boolean, min = 1): void {
+    let count = 1;
+    for (let rest = n; rest >= base; rest = (rest / base) >>> 0) count++;
+    if (count < min) count = min;
+    this.room(count);
+    const bytes = this.bytes;
+    const letters = upper ? 55 : 87; // 'A' - 10, 'a' - 10
+    for (let at = this.length + count - 1; at >= this.length; at--) {
+      const digit = n % base;
+      bytes[at] = digit < 10 ? 48 + digit : letters + digit;
+      n = (n / base) >>> 0;
+    }
+    this.length += count;
+  }
+
+  /** The characters from `start` to `end`, as a string. */
+  latin1(start = 0, end = this.length): string {
+    let text = '';
+    // In slices: fromCharCode takes its arguments on the stack.
+    for (let at = start; at < end; at += 8192) text += String.fromCharCode(...this.bytes.subarray(at, Math.min(end, at + 8192)));
+    return text;
+  }
+
+  private room(count: number): void {
+    if (this.length + count <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + count));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+}
+
 /** `sprintf` with the arguments as an array. Each format is parsed once; a format without `%` is its own text. */
 export function formatWith(format: string, args: readonly PrintfArg[]): string {
   if (!format.includes('%')) return format;
-  let text = '';
+  const sink = new StringSink();
+  write(sink, format, args);
+  return sink.value;
+}
+
+/** `formatWith` into bytes: false (with `out` part written) when a character is beyond Latin-1. */
+export function formatInto(out: Latin1Text, format: string, args: readonly PrintfArg[]): boolean {
+  return write(out, format, args);
+}
+
+function write(sink: Sink, format: string, args: readonly PrintfArg[]): boolean {
   let next = 0;
   for (const piece of compiledFormat(format)) {
-    if (typeof piece === 'string') {
-      text += piece;
+    if (piece.literal) {
+      if (!sink.literal(piece)) return false;
+      continue;
+    }
+    if (piece.plain) {
+      // The usual `%d` or `%x`: digits straight to the sink, no string for each piece.
+      const value = next < args.length ? args[next++] : 0;
+      const { conv, length } = piece;
+      if (conv === 'd' || conv === 'i') {
+        const n = narrowSigned(toInt32(value), length);
+        if (n < 0) sink.text('-');
+        sink.digits(Math.abs(n), 10, false);
+      } else sink.digits(narrowUnsigned(toUint32(value), length), conv === 'o' ? 8 : conv === 'u' ? 10 : 16, conv === 'X');
       continue;
     }
     let left = piece.left;
@@ -92,9 +214,9 @@ export function formatWith(format: string, args: readonly PrintfArg[]): string {
       const star = Number(next < args.length ? args[next++] : 0);
       p = star < 0 ? undefined : star;
     }
-    text += convert(piece, left, w, p, next < args.length ? args[next++] : 0);
+    if (!sink.text(convert(piece, left, w, p, next < args.length ? args[next++] : 0))) return false;
   }
-  return text;
+  return true;
 }
 
 function convert(c: Conversion, left: boolean, width: number, p: number | undefined, value: PrintfArg): string {

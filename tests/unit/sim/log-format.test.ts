@@ -1,4 +1,5 @@
-import { formatLogLine, formatLogMessage, levelName, LogLevel, LOG_MAX_STRING_LENGTH } from '../../../src/sim/log-format';
+import { formatLogLine, formatLogMessage, levelName, LogLevel, LOG_MAX_STRING_LENGTH, writeLogMessage, writeLogPrefix } from '../../../src/sim/log-format';
+import { Latin1Text } from '../../../src/sim/printf';
 
 describe('formatLogLine', () => {
   it('writes %010u millis, [category], level name, message and CR LF', () => {
@@ -62,5 +63,27 @@ describe('formatLogMessage (160-byte buffer, 159th character becomes ~)', () => 
     expect(message).toBe(
       'Header: HTTP/1.1 200 OK\r\nDate: Sun, 26 May 2019 18:12:19 GMT\r\nServer: Apache/2.4.39 (cPanel) OpenSSL/1.0.2r mod_bwlimited/1.4\r\nLast-Modified: Sun, 26 May 2019~',
     );
+  });
+});
+
+describe('a log line as bytes (writeLogPrefix, writeLogMessage)', () => {
+  it.each([
+    [25677, 'hal', LogLevel.LOG_LEVEL_WARN, 'module fetched %d, checks=%x', [1, 0x5e]],
+    [4294967296 + 12, 'app.ota', LogLevel.LOG_LEVEL_TRACE, '%s', ['x'.repeat(500)]],
+    [5, '', LogLevel.LOG_LEVEL_ERROR, 'exactly %s', ['a'.repeat(150)]],
+    [0, 'app', LogLevel.LOG_LEVEL_PANIC, '', []],
+  ])('gives formatLogLine of formatLogMessage: %i [%s] %i', (millis, category, level, format, args) => {
+    const out = new Latin1Text();
+    expect(writeLogPrefix(out, millis, category, level)).toBe(true);
+    const start = out.length;
+    expect(writeLogMessage(out, format, args)).toBe(true);
+    const message = formatLogMessage(format, args);
+    expect(out.latin1(start)).toBe(message);
+    expect(`${out.latin1()}\r\n`).toBe(formatLogLine(millis, category, level, message));
+  });
+
+  it('answers false for a category or message beyond Latin-1', () => {
+    expect(writeLogPrefix(new Latin1Text(), 1, 'app.→', LogLevel.LOG_LEVEL_INFO)).toBe(false);
+    expect(writeLogMessage(new Latin1Text(), 'arrow → %d', [1])).toBe(false);
   });
 });

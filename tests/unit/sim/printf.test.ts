@@ -1,4 +1,4 @@
-import { sprintf } from '../../../src/sim/printf';
+import { formatInto, formatWith, Latin1Text, sprintf, type PrintfArg } from '../../../src/sim/printf';
 
 describe('sprintf (C printf as newlib formats it on a 32-bit Cortex-M)', () => {
   it.each([
@@ -111,5 +111,40 @@ describe('formats parsed once', () => {
     expect(sprintf('Received %d of %d bytes. Chunk Size %d. Chunk addr=%x', 256, 5012, 128, 0x289100)).toBe('Received 256 of 5012 bytes. Chunk Size 128. Chunk addr=289100');
     for (let i = 0; i < 2000; i++) expect(sprintf(`${i}: %05d%%|%-3s|`, i, 'x')).toBe(`${i}: ${String(i).padStart(5, '0')}%|x  |`);
     expect(sprintf('100%, %y is no conversion, nor is a trailing %', 1)).toBe('100%, %y is no conversion, nor is a trailing %');
+  });
+});
+
+describe('formatInto (printf into Latin-1 bytes)', () => {
+  const cases: [string, PrintfArg[]][] = [
+    ['Received %d of %d bytes. Chunk Size %d. Chunk addr=%x', [128, 1048576, 128, 0x30080]],
+    ['%d %i %u %x %X %o', [-2147483648, 0, -1, 0xffffffff, 0xabcdef, 8]],
+    ['%d|%u|%x', [4294967296 + 5, 2 ** 40 + 7, -16]],
+    ['%hhd %hu %ld %d %d', [300, 70000, 123456n, true, 'A']],
+    ['%05d %-4d| %+d % d %#x %.3u %*d', [42, 7, 5, 5, 255, 9, 4, 7]],
+    ['%s and %c and %.2f and %p and %%', ['text', 65, 3.14159, 0x2000]],
+    ['%00d', [12]],
+    ['no conversions, \xff', []],
+    ['%d missing', []],
+  ];
+
+  it.each(cases)('writes %j with %j as the bytes of sprintf', (format, args) => {
+    const out = new Latin1Text();
+    out.text('before ');
+    expect(formatInto(out, format, args)).toBe(true);
+    expect(out.latin1()).toBe(`before ${formatWith(format, args)}`);
+    expect(out.latin1(7)).toBe(formatWith(format, args));
+  });
+
+  it('answers false for a character beyond Latin-1, from the format or an argument', () => {
+    expect(formatInto(new Latin1Text(), 'arrow → %d', [1])).toBe(false);
+    expect(formatInto(new Latin1Text(), 'name %s', ['→'])).toBe(false);
+    expect(formatInto(new Latin1Text(), '%c', ['→'])).toBe(false);
+  });
+
+  it('grows past its first bytes', () => {
+    const out = new Latin1Text();
+    const long = 'x'.repeat(10_000);
+    expect(formatInto(out, '%s %d', [long, 12345])).toBe(true);
+    expect(out.latin1()).toBe(`${long} 12345`);
   });
 });
