@@ -111,6 +111,12 @@ export class NorFlash {
   private owned = new Set<number>();
   /** For each written sector, the offset from which it holds only the erase value: a program there needs no merging. */
   private cleanFrom = new Map<number, number>();
+  /**
+   * Sectors this chip holds together with one other chip only (`programSectorFrom`), by sector: the other
+   * chip and the index here. Whichever chip is released first hands the sector to the other to own, so
+   * the last one gives it back for reuse.
+   */
+  private joint = new Map<Uint8Array, { partner: NorFlash; index: number }>();
 
   constructor(
     readonly name: string,
@@ -258,9 +264,46 @@ export class NorFlash {
     return outcome;
   }
 
+  /**
+   * Program the whole sector at `address` with the bytes of `source`'s sector at `sourceAddress`, as
+   * `block`-byte `program` calls would (same stats, cost and bytes), but by sharing that sector (copy on
+   * write) instead of copying it: a bootloader's copy then takes no new memory. Only where nothing could
+   * tell: both sector-aligned, this sector erased, the source's written, and no hook to show each command
+   * to. Returns the cost, or undefined when the caller must program block by block.
+   */
+  programSectorFrom(address: number, source: NorFlash, sourceAddress: number, block: number): number | undefined {
+    const { sectorSize, writeUnit } = this.geometry;
+    if (this.operationHook || source === this || source.geometry.sectorSize !== sectorSize || address % sectorSize !== 0 || sourceAddress % sectorSize !== 0) return undefined;
+    if (block <= 0 || sectorSize % block !== 0 || block % writeUnit !== 0) return undefined;
+    this.checkRange('program', address, sectorSize);
+    source.checkRange('read', sourceAddress, sectorSize);
+    const index = address / sectorSize;
+    const from = sourceAddress / sectorSize;
+    const bytes = source.sectors.get(from);
+    if (!bytes || this.sectors.has(index)) return undefined;
+    // Erased bits ANDed (or ORed) with the source's give the source's bytes: the sector is theirs, shared by both.
+    if (source.owned.delete(from)) {
+      source.joint.set(bytes, { partner: this, index: from });
+      this.joint.set(bytes, { partner: source, index });
+    } else {
+      // Held elsewhere too (an image, or a chip it was shared with before): never handed on nor given back.
+      const other = source.joint.get(bytes)?.partner;
+      other?.joint.delete(bytes);
+      source.joint.delete(bytes);
+    }
+    this.sectors.set(index, bytes);
+    this.cleanFrom.set(index, sectorSize);
+    const blocks = sectorSize / block;
+    source.stats.bytesRead += sectorSize;
+    this.stats.bytesProgrammed += sectorSize;
+    this.stats.programOperations += blocks;
+    return blocks * Math.round(this.timing.programSetupMicros + block * this.timing.programMicrosPerByte);
+  }
+
   /** This chip's contents now, sharing its sectors (each is copied before the chip next writes it). */
   image(): FlashImage {
     this.owned.clear();
+    this.joint.clear();
     return { chip: this.name, sectors: new Map(this.sectors), cleanFrom: new Map(this.cleanFrom) };
   }
 
@@ -286,6 +329,13 @@ export class NorFlash {
     const { sectorSize } = this.geometry;
     let spare = SPARE_SECTORS.get(sectorSize);
     if (!spare) SPARE_SECTORS.set(sectorSize, (spare = []));
+    for (const [sector, { partner, index }] of this.joint) {
+      const theirs = partner.joint.get(sector);
+      if (!theirs || this.sectors.get(index) !== sector || partner.sectors.get(theirs.index) !== sector) continue;
+      // The partner is its only holder now.
+      partner.joint.delete(sector);
+      partner.owned.add(theirs.index);
+    }
     for (const index of this.owned) {
       if (spare.length >= MAX_SPARE_SECTORS) break;
       spare.push(this.sectors.get(index)!);
@@ -293,12 +343,14 @@ export class NorFlash {
     this.sectors = new Map();
     this.owned = new Set();
     this.cleanFrom = new Map();
+    this.joint = new Map();
   }
 
   /** Put the chip back to `image` (no stats, no hooks, no cost): its sectors stay shared until written. */
   restore(image: FlashImage): void {
     this.sectors = new Map(image.sectors);
     this.owned = new Set();
+    this.joint = new Map();
     this.cleanFrom = new Map(image.cleanFrom ?? [...image.sectors.keys()].map((i) => [i, this.geometry.sectorSize]));
   }
 

@@ -306,3 +306,66 @@ describe('power cuts from the operation hook', () => {
     expect([...flash.read(0x200, 4)]).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('programSectorFrom: a whole sector copied from another chip by sharing it', () => {
+  const geometry = { size: SIZE, sectorSize: SECTOR, writeUnit: 4, eraseValue: 0xff };
+  const chips = () => ({ source: new NorFlash('source', { ...geometry, programPage: 256 }, TIMING), target: new NorFlash('target', geometry, { ...TIMING, programMicrosPerByte: 41 / 4 }) });
+  /** The copy as 256-byte program calls of views of the source: what programSectorFrom stands for. */
+  const byBlocks = (target: NorFlash, address: number, source: NorFlash, from: number) => {
+    let cost = 0;
+    for (let at = 0; at < SECTOR; at += 256) cost += target.program(address + at, source.readView(from + at, 256)).costMicros;
+    return cost;
+  };
+
+  it('gives the same bytes, stats and cost as programming it block by block, and each chip writes its own copy after', () => {
+    const slow = chips();
+    const fast = chips();
+    for (const { source } of [slow, fast]) source.program(0x2000, pattern(SECTOR, 3));
+    const cost = byBlocks(slow.target, 0x1000, slow.source, 0x2000);
+    expect(fast.target.programSectorFrom(0x1000, fast.source, 0x2000, 256)).toBe(cost);
+    expect(fast.target.stats).toEqual(slow.target.stats);
+    expect(fast.source.stats).toEqual(slow.source.stats);
+    const same = () => {
+      for (const chip of ['source', 'target'] as const) expect(Buffer.from(fast[chip].read(0, SIZE)).equals(slow[chip].read(0, SIZE))).toBe(true);
+    };
+    same();
+    expect(fast.target.allocatedBytes).toBe(slow.target.allocatedBytes);
+    // Copy on write: a write to either chip leaves the other's bytes as they were, and merges as over any written data.
+    for (const { source, target } of [slow, fast]) {
+      source.program(0x2000, bytes(0, 0, 0, 0));
+      expect(target.program(0x1ffc, bytes(0, 0, 0, 0)).overData).toBe(4);
+    }
+    same();
+    expect([...fast.target.read(0x1000, 4)]).toEqual([...pattern(4, 3)]);
+    expect([...fast.source.read(0x2ffc, 4)]).toEqual([...pattern(SECTOR, 3).subarray(SECTOR - 4)]);
+  });
+
+  it('the last of the two chips released gives the sector back for reuse, unless an image holds it too', () => {
+    for (const imaged of [false, true]) {
+      const { source, target } = chips();
+      source.program(0x2000, pattern(SECTOR, 5));
+      target.programSectorFrom(0x1000, source, 0x2000, 256);
+      const view = target.readView(0x1000, 16);
+      const image = imaged ? target.image() : undefined;
+      source.release();
+      target.release();
+      // A new chip's first sector is the last one given back, if any: the shared one.
+      new NorFlash('next', geometry, TIMING).program(0, pattern(SECTOR, 9));
+      expect([...view]).toEqual([...pattern(16, imaged ? 5 : 9)]);
+      if (image) expect([...image.sectors.get(1)!.subarray(0, 16)]).toEqual([...pattern(16, 5)]);
+    }
+  });
+
+  it('declines (undefined, nothing changed) where it could be told apart: a hook, a written target, an erased source, misalignment', () => {
+    const { source, target } = chips();
+    source.program(0x2000, pattern(SECTOR));
+    target.program(0x1800, bytes(1, 2, 3, 4));
+    expect(target.programSectorFrom(0x1000, source, 0x2000, 256)).toBeUndefined();
+    expect(target.programSectorFrom(0x3000, source, 0x4000, 256)).toBeUndefined();
+    expect(target.programSectorFrom(0x3000, source, 0x2100, 256)).toBeUndefined();
+    target.operationHook = () => {};
+    expect(target.programSectorFrom(0x3000, source, 0x2000, 256)).toBeUndefined();
+    expect(target.stats.programOperations).toBe(1);
+    expect(target.allocatedBytes).toBe(SECTOR);
+  });
+});
