@@ -294,5 +294,8 @@ const VIEW_COPY_BYTES = 16;
 export function copyBytes(source: Uint8Array, from: number, length: number, target: Uint8Array, at: number): void {
   if (length < VIEW_COPY_BYTES) {
     for (let i = 0; i < length; i++) target[at + i] = source[from + i];
+  } else if (from === 0 && length === source.length) {
+    // All of it (a read that empties TCPClient's buffer): no view to make.
+    target.set(source, at);
   } else target.set(source.subarray(from, from + length), at);
 }
