@@ -256,8 +256,17 @@ export class DeviceOs {
 
   /** Run the handlers of `event` now, on the thread that raised it; `data` is the event's pointer (a firmware_update's descriptor). */
   dispatch(event: SystemEventName, param: number, data?: Descriptor): void {
-    this.host.events.emit('system:event', { event, param });
-    for (const h of this.handlers) if (h.event === event) this.host.calls.handler(() => h.handler(event, param, data));
+    // Once per saved chunk: nothing is built for an event no trace keeps and no one hears, and the
+    // closure a handler runs in is made only when there is one (see runHandler).
+    const events = this.host.events;
+    if (events.wantsSystemEvent(event, param)) events.emit('system:event', { event, param });
+    const handlers = this.handlers;
+    for (let i = 0; i < handlers.length; i++) if (handlers[i].event === event) this.runHandler(handlers[i].handler, event, param, data);
+  }
+
+  /** Apart from dispatch: a closure written there would make V8 allocate what it captures on every call. */
+  private runHandler(handler: SystemEventHandler, event: SystemEventName, param: number, data: Descriptor | undefined): void {
+    this.host.calls.handler(() => handler(event, param, data));
   }
 
   /** `system_pending_shutdown()`: reset at the next idle point, after the `reset_pending` event. */

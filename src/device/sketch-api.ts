@@ -88,6 +88,14 @@ function ofThisBoot<A extends unknown[], T extends object>(Shared: new (...args:
   return Constructor as unknown as new () => T;
 }
 
+/**
+ * Save once `waited` is over. Apart from the call: a closure written in it would make V8 allocate
+ * what it captures on every chunk, even the many saved at once.
+ */
+function saveAfter(waited: Promise<void>, update: SystemUpdate, file: Descriptor, chunk: Uint8Array): Promise<number> {
+  return waited.then(() => update.save(file, chunk));
+}
+
 /** What one boot's sketch API is built from. */
 export interface SketchWorld {
   readonly cpu: Cpu;
@@ -209,7 +217,7 @@ export function createSketchApi(world: SketchWorld): SketchApi {
       try {
         // Written out, not with andThen: the closure it takes would be made for every chunk.
         const waited = cpu.take(TIMING.systemCallMicros);
-        return waited === undefined ? update.save(file, chunk) : waited.then(() => update.save(file, chunk));
+        return waited === undefined ? update.save(file, chunk) : saveAfter(waited, update, file, chunk);
       } catch (error) {
         return Promise.reject(error);
       }

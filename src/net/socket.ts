@@ -109,7 +109,7 @@ export class VirtualSocket {
     this.usage?.data('up', copy.length);
     this.outbound.push({ atMicros: this.channel.uplinkArrival(this.ctx.clock.nowMicros, copy.length), bytes: copy });
     if (!this.departure.armed) this.departure.scheduleAt(this.outbound[0].atMicros);
-    this.ctx.events.emit('tcp:send', { connection: this.connection, bytes: copy.length });
+    this.ctx.events.emitBytes('tcp:send', this.connection, copy.length);
   }
 
   private depart(): void {
@@ -229,7 +229,7 @@ export class VirtualSocket {
       this.inFlight.length = 0;
       this.inFlightHead = 0;
     }
-    if (bytes > 0) this.ctx.events.emit('tcp:data', { connection: this.connection, bytes });
+    if (bytes > 0) this.ctx.events.emitBytes('tcp:data', this.connection, bytes);
     this.rearm();
   }
 }
@@ -294,5 +294,8 @@ const VIEW_COPY_BYTES = 16;
 export function copyBytes(source: Uint8Array, from: number, length: number, target: Uint8Array, at: number): void {
   if (length < VIEW_COPY_BYTES) {
     for (let i = 0; i < length; i++) target[at + i] = source[from + i];
+  } else if (from === 0 && length === source.length) {
+    // All of it (a read that empties TCPClient's buffer): no view to make.
+    target.set(source, at);
   } else target.set(source.subarray(from, from + length), at);
 }

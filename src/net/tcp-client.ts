@@ -80,7 +80,7 @@ export class TCPClient {
   availableSoon(): NowOrLater<number> {
     try {
       const waited = this.quietSince === this.ctx.activity() ? this.ctx.waitForEvent(COST.available, POLL_WAIT_CAP_MICROS) : this.ctx.spendPolling(COST.available);
-      return waited === undefined ? this.availableNow() : waited.then(() => this.availableNow());
+      return waited === undefined ? this.availableNow() : this.availableAfter(waited);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -97,7 +97,7 @@ export class TCPClient {
   readSoon(buf?: Uint8Array, size?: number): NowOrLater<number> {
     try {
       const waited = this.ctx.spend(COST.read);
-      return waited === undefined ? this.readNow(buf, size) : waited.then(() => this.readNow(buf, size));
+      return waited === undefined ? this.readNow(buf, size) : this.readAfter(waited, buf, size);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -121,7 +121,7 @@ export class TCPClient {
   connectedSoon(): NowOrLater<boolean> {
     try {
       const waited = this.ctx.spendPolling(COST.connected);
-      return waited === undefined ? this.connectedNow() : waited.then(() => this.connectedNow());
+      return waited === undefined ? this.connectedNow() : this.connectedAfter(waited);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -144,6 +144,21 @@ export class TCPClient {
   /** The address connect() reached, as text; "0.0.0.0" when not connected. */
   remoteIP(): string {
     return this.remote;
+  }
+
+  // The closures that finish a call later live in functions of their own: one written in the
+  // call itself would make V8 allocate the variables it captures on every call, even the many
+  // that return at once.
+  private availableAfter(waited: Promise<void>): Promise<number> {
+    return waited.then(() => this.availableNow());
+  }
+
+  private readAfter(waited: Promise<void>, buf: Uint8Array | undefined, size: number | undefined): Promise<number> {
+    return waited.then(() => this.readNow(buf, size));
+  }
+
+  private connectedAfter(waited: Promise<void>): Promise<boolean> {
+    return waited.then(() => this.connectedNow());
   }
 
   /** The body of `available()`, once its time has passed. */
@@ -183,7 +198,7 @@ export class TCPClient {
       if (socket.queuedBytes > 0) {
         const bytes = socket.recvInto(this.buffer, this.total, TCPCLIENT_BUF_MAX_SIZE - this.total);
         this.total += bytes;
-        this.ctx.events.emit('tcp:recv', { connection: socket.connection, bytes });
+        this.ctx.events.emitBytes('tcp:recv', socket.connection, bytes);
       } else if (socket.finReceived || socket.resetReceived || socket.closed) {
         // recv returned 0 with an error other than EAGAIN: a FIN counts (lwIP returns 0, errno ENOTCONN).
         this.ctx.log('wiring', LogLevel.LOG_LEVEL_ERROR, `recv error = ${socket.resetReceived ? ECONNRESET : ENOTCONN}`);

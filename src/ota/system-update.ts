@@ -64,6 +64,9 @@ export class SystemUpdate {
   /** The descriptor this update's events carry. */
   private updateDescriptor?: Descriptor;
   private readonly hal: OtaHal;
+  /** The last chunk view chunkBytes made, and the buffer it views. */
+  private chunkView?: Uint8Array;
+  private chunkViewOf?: Uint8Array;
 
   constructor(
     private readonly host: SystemUpdateHost,
@@ -304,7 +307,13 @@ export class SystemUpdate {
   /** The bytes Save programs: `chunk_size` of them from the buffer, even past its end as C would read. */
   private chunkBytes(chunk: Uint8Array, size: number): Uint8Array {
     if (size === chunk.length) return chunk;
-    if (size < chunk.length) return chunk.subarray(0, size);
+    if (size < chunk.length) {
+      // A sketch saves its one buffer chunk after chunk, mostly with the same size: the view is kept for the next.
+      const view = this.chunkView;
+      if (view !== undefined && this.chunkViewOf === chunk && view.length === size) return view;
+      this.chunkViewOf = chunk;
+      return (this.chunkView = chunk.subarray(0, size));
+    }
     this.host.diagnose(
       'chunk-overread',
       formatMessage('Failed to save the chunk as intended: file.chunk_size is {size} but the buffer holds {length} bytes, so the device would read {extra} bytes past its end (emulated as 0x00). Set chunk_size to the bytes you pass.', {

@@ -11,12 +11,14 @@ const MAX_FIRINGS_AT_ONE_INSTANT = 100_000;
 
 /**
  * A reusable alarm: created once, re-armed with `schedule`, disarmed with `cancel`.
- * Re-arming replaces the previous due time (a stale heap entry is skipped when popped).
+ * Re-arming replaces the previous due time.
  */
 export class Alarm {
   /** Sequence number of the live arming; 0 when disarmed. */
   armedSeq = 0;
   dueMicros: Micros = 0;
+  /** Where the clock's heap holds this alarm while armed; -1 when disarmed. */
+  heapIndex = -1;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -45,23 +47,16 @@ export class Alarm {
   }
 }
 
-interface HeapEntry {
-  due: Micros;
-  seq: number;
-  alarm: Alarm;
-}
-
 /**
- * One device's clock: integer microseconds, a min-heap of alarms ordered by (due, arming order)
- * so that ties fire first in, first out.
+ * One device's clock: integer microseconds, a min-heap of armed alarms ordered by (due, arming
+ * order) so that ties fire first in, first out. Each alarm sits in the heap at most once and knows
+ * where: re-arming one (the update watchdog is, per chunk) moves it in place, with nothing allocated.
  */
 export class VirtualClock {
   private now: Micros = 0;
   private seq = 0;
-  private readonly heap: HeapEntry[] = [];
+  private readonly heap: Alarm[] = [];
   private firingsAtInstant = 0;
-  /** Heap entries superseded by a re-arming, not yet dropped. */
-  private stale = 0;
   private lastFiringInstant = -1;
 
   get nowMicros(): Micros {
@@ -74,32 +69,25 @@ export class VirtualClock {
 
   /** Used by Alarm; arms `alarm` at `due`, superseding any earlier arming. */
   arm(alarm: Alarm, due: Micros): void {
-    if (alarm.armed) this.stale++;
-    const seq = ++this.seq;
-    alarm.armedSeq = seq;
+    alarm.armedSeq = ++this.seq;
     alarm.dueMicros = due;
-    this.push({ due, seq, alarm });
-    // Re-arming leaves the old entry behind; when they outnumber the live ones, sweep them out.
-    if (this.stale > 64 && this.stale > this.heap.length / 2) this.compact();
+    if (alarm.heapIndex < 0) {
+      alarm.heapIndex = this.heap.length;
+      this.heap.push(alarm);
+    }
+    // A new arming sorts after every earlier one at its instant: up if due sooner, else down.
+    this.siftDown(this.siftUp(alarm.heapIndex));
   }
 
-  /** Used by Alarm: its heap entry stays until popped or swept. */
+  /** Used by Alarm: takes it out of the heap. */
   disarm(alarm: Alarm): void {
-    if (alarm.armed) this.stale++;
     alarm.armedSeq = 0;
+    if (alarm.heapIndex >= 0) this.remove(alarm.heapIndex);
   }
 
-  private compact(): void {
-    const live = this.heap.filter((e) => e.seq === e.alarm.armedSeq);
-    this.heap.length = 0;
-    this.stale = 0;
-    for (const entry of live) this.push(entry);
-  }
-
-  /** Due time of the next live alarm, or undefined when none is armed. */
+  /** Due time of the next alarm, or undefined when none is armed. */
   nextDueMicros(): Micros | undefined {
-    this.dropStale();
-    return this.heap.length > 0 ? this.heap[0].due : undefined;
+    return this.heap.length > 0 ? this.heap[0].dueMicros : undefined;
   }
 
   /**
@@ -107,15 +95,14 @@ export class VirtualClock {
    * Returns false (and leaves the clock alone) when no alarm is due by then.
    */
   fireNext(limit: Micros): boolean {
-    this.dropStale();
     const top = this.heap[0];
     checkTime('fire alarms up to', limit);
-    if (top === undefined || top.due > limit) return false;
-    this.pop();
-    this.now = top.due;
-    this.countFiring(top.alarm);
-    top.alarm.armedSeq = 0;
-    top.alarm.callback();
+    if (top === undefined || top.dueMicros > limit) return false;
+    this.remove(0);
+    this.now = top.dueMicros;
+    this.countFiring(top);
+    top.armedSeq = 0;
+    top.callback();
     return true;
   }
 
@@ -150,41 +137,51 @@ export class VirtualClock {
     }
   }
 
-  private dropStale(): void {
-    while (this.heap.length > 0 && this.heap[0].seq !== this.heap[0].alarm.armedSeq) {
-      this.pop();
-      this.stale = Math.max(0, this.stale - 1);
-    }
-  }
-
-  private push(entry: HeapEntry): void {
+  /** Take the alarm at `index` out of the heap; the last one fills its place. */
+  private remove(index: number): void {
     const heap = this.heap;
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const heap = this.heap;
+    const gone = heap[index];
+    gone.heapIndex = -1;
     const last = heap.pop()!;
-    if (heap.length === 0) return;
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let min = i;
-      if (l < heap.length && before(heap[l], heap[min])) min = l;
-      if (r < heap.length && before(heap[r], heap[min])) min = r;
-      if (min === i) return;
-      [heap[i], heap[min]] = [heap[min], heap[i]];
-      i = min;
+    if (last === gone) return;
+    this.place(last, index);
+    this.siftDown(this.siftUp(index));
+  }
+
+  /** Move the alarm at `index` up past the alarms due after it; returns where it ends. */
+  private siftUp(index: number): number {
+    const heap = this.heap;
+    const alarm = heap[index];
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!before(alarm, heap[parent])) break;
+      this.place(heap[parent], index);
+      index = parent;
     }
+    this.place(alarm, index);
+    return index;
+  }
+
+  /** Move the alarm at `index` down past the alarms due before it. */
+  private siftDown(index: number): void {
+    const heap = this.heap;
+    const alarm = heap[index];
+    for (;;) {
+      const l = 2 * index + 1;
+      const r = l + 1;
+      let min = l;
+      if (l >= heap.length) break;
+      if (r < heap.length && before(heap[r], heap[l])) min = r;
+      if (!before(heap[min], alarm)) break;
+      this.place(heap[min], index);
+      index = min;
+    }
+    this.place(alarm, index);
+  }
+
+  private place(alarm: Alarm, index: number): void {
+    this.heap[index] = alarm;
+    alarm.heapIndex = index;
   }
 }
 
@@ -194,4 +191,4 @@ function checkTime(action: string, micros: number): void {
   }
 }
 
-const before = (a: HeapEntry, b: HeapEntry): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq);
+const before = (a: Alarm, b: Alarm): boolean => a.dueMicros < b.dueMicros || (a.dueMicros === b.dueMicros && a.armedSeq < b.armedSeq);

@@ -48,6 +48,9 @@ const PER_CHUNK: ReadonlySet<DeviceEventName> = new Set<DeviceEventName>(['seria
 /** `firmware_update`'s progress parameter (`system/inc/system_event.h:74-77`): one per saved chunk. */
 const FIRMWARE_UPDATE_PROGRESS = 2;
 
+/** firmware_update's per-chunk progress, which the 'ota' trace leaves out. */
+const isFirmwareProgress = (event: string, param: number): boolean => event === 'firmware_update' && param === FIRMWARE_UPDATE_PROGRESS;
+
 /**
  * The device's event bus: typed names, payloads stamped with virtual time, and the events its
  * trace level keeps in `trace` so a test can assert a whole sequence. `on` returns the function
@@ -96,12 +99,31 @@ export class EventBus {
     return this.level === 'all' || this.level === 'ring' || (this.level === 'ota' && !PER_CHUNK.has(type)) || this.heard.has(type);
   }
 
+  /** Whether a `system:event` of `event` with `param` would be kept or heard: firmware_update's progress, raised per chunk, often is not. */
+  wantsSystemEvent(event: string, param: number): boolean {
+    return this.keepsSystemEvent(event, param) || this.heard.has('system:event');
+  }
+
   emit<K extends DeviceEventName>(type: K, payload: DeviceEventMap[K]): void {
     const keep = this.keeps(type, payload);
     const heard = this.heard.has(type);
     if (!keep && !heard) return;
     // Object.assign, not a spread after the two fields: V8 copies that in its generic runtime path, slower per event.
     const stamped = Object.assign({ type, atMicros: this.now() }, payload) as unknown as TraceEntry;
+    if (keep) this.keep(stamped);
+    if (heard) this.emitter.emit(type, stamped);
+  }
+
+  /**
+   * `emit(type, { connection, bytes })` for the connection events made per read or packet, built as
+   * one object: an 'ota' trace keeps thousands of them, and this is all that is kept of each.
+   */
+  emitBytes(type: 'tcp:send' | 'tcp:data' | 'tcp:recv', connection: number, bytes: number): void {
+    const keep = this.keepsType(type);
+    const heard = this.heard.has(type);
+    if (!keep && !heard) return;
+    // The fields in emit's order: type, atMicros, then the payload's.
+    const stamped: TraceEntry = { type, atMicros: this.now(), connection, bytes };
     if (keep) this.keep(stamped);
     if (heard) this.emitter.emit(type, stamped);
   }
@@ -122,17 +144,19 @@ export class EventBus {
   }
 
   private keeps<K extends DeviceEventName>(type: K, payload: DeviceEventMap[K]): boolean {
-    switch (this.level) {
-      case 'off':
-        return false;
-      case 'ota': {
-        if (PER_CHUNK.has(type)) return false;
-        const event = payload as Partial<DeviceEventMap['system:event']>;
-        return !(type === 'system:event' && event.event === 'firmware_update' && event.param === FIRMWARE_UPDATE_PROGRESS);
-      }
-      default:
-        return true;
-    }
+    if (type !== 'system:event') return this.keepsType(type);
+    const event = payload as DeviceEventMap['system:event'];
+    return this.keepsSystemEvent(event.event, event.param);
+  }
+
+  /** Whether events of `type` are kept (a system:event may still be left out by its parameters). */
+  private keepsType(type: DeviceEventName): boolean {
+    if (this.level === 'off') return false;
+    return this.level !== 'ota' || !PER_CHUNK.has(type);
+  }
+
+  private keepsSystemEvent(event: string, param: number): boolean {
+    return this.keepsType('system:event') && !(this.level === 'ota' && isFirmwareProgress(event, param));
   }
 
   private keep(entry: TraceEntry): void {

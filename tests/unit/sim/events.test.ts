@@ -51,6 +51,43 @@ describe('the trace levels', () => {
     expect(off.wants('ota:begin')).toBe(false);
   });
 
+  it('keeps the connection events given as numbers (emitBytes) as emit would, in order, with the same fields, heard or not', () => {
+    for (const level of ['all', 'ota', { ring: 10 }] as TraceLevel[]) {
+      let now = 0;
+      const bus = new EventBus(() => now++, level);
+      bus.emitBytes('tcp:send', 0, 98);
+      bus.emit('tcp:connect', { connection: 1, host: 'h', port: 80, ok: true, micros: 5 });
+      bus.emitBytes('tcp:data', 1, 1024);
+      expect(bus.size).toBe(3);
+      expect(bus.trace.map((e) => e.type)).toEqual(['tcp:send', 'tcp:connect', 'tcp:data']);
+      bus.emitBytes('tcp:data', 1, 1);
+      bus.emit('tcp:close', { connection: 1, by: 'remote' });
+      expect(bus.trace.slice(3).map((e) => e.type)).toEqual(['tcp:data', 'tcp:close']);
+      const heard: unknown[] = [];
+      bus.on('tcp:recv', (e) => heard.push(e));
+      bus.emitBytes('tcp:recv', 1, 128);
+      bus.emitBytes('tcp:data', 1, 7);
+      expect(bus.size).toBe(7);
+      expect(JSON.stringify(bus.trace)).toBe(
+        JSON.stringify([
+          { type: 'tcp:send', atMicros: 0, connection: 0, bytes: 98 },
+          { type: 'tcp:connect', atMicros: 1, connection: 1, host: 'h', port: 80, ok: true, micros: 5 },
+          { type: 'tcp:data', atMicros: 2, connection: 1, bytes: 1024 },
+          { type: 'tcp:data', atMicros: 3, connection: 1, bytes: 1 },
+          { type: 'tcp:close', atMicros: 4, connection: 1, by: 'remote' },
+          { type: 'tcp:recv', atMicros: 5, connection: 1, bytes: 128 },
+          { type: 'tcp:data', atMicros: 6, connection: 1, bytes: 7 },
+        ]),
+      );
+      // What a listener heard is the entry the trace keeps, and reading the trace again gives the same entries.
+      expect(bus.trace[5]).toBe(heard[0]);
+      expect(bus.trace[2]).toBe(bus.trace[2]);
+    }
+    const off = new EventBus(() => 0, 'off');
+    off.emitBytes('tcp:data', 0, 1);
+    expect(off.trace).toEqual([]);
+  });
+
   it('keeps the story of a run by default, and refuses a level it does not know', () => {
     const device = new VirtualBoron().powerOn();
     expect(device.trace.map((e) => e.type)).toEqual(['device:power']);
