@@ -22,10 +22,11 @@ export interface OtaFleetParams {
 }
 
 export const IMAGE_PATH = '/firmware/app.bin';
+const DEFAULT_IMAGE_BYTES = 128 * 1024;
 const files = new Map<number, Record<string, Uint8Array>>();
 
 /** The files the fleet's server serves, by path: the manifest and app v2's image of `imageBytes`. */
-export function firmwareFiles(imageBytes = 128 * 1024): Record<string, Uint8Array> {
+export function firmwareFiles(imageBytes = DEFAULT_IMAGE_BYTES): Record<string, Uint8Array> {
   let made = files.get(imageBytes);
   if (!made) {
     const image = buildModule({ sketch: appV2, size: imageBytes, deviceOs: '1.4.4', fillSeed: 'fleet' });
@@ -40,14 +41,13 @@ export function firmwareFiles(imageBytes = 128 * 1024): Record<string, Uint8Arra
 /** The server's two routes for an image size, made once per worker: they only read the files, so its devices share them. */
 const routes = new Map<number, RequestHandler[]>();
 
-function serverRoutes(imageBytes: number | undefined): RequestHandler[] {
-  const key = imageBytes ?? 128 * 1024;
-  let made = routes.get(key);
+function serverRoutes(imageBytes = DEFAULT_IMAGE_BYTES): RequestHandler[] {
+  let made = routes.get(imageBytes);
   if (!made) {
-    const files = firmwareFiles(key);
+    const files = firmwareFiles(imageBytes);
     const base = `http://${FIRMWARE_HOST}`;
     made = [http.get(`${base}${MANIFEST_PATH}`, () => new HttpResponse(files[MANIFEST_PATH], { headers: { 'Content-Type': 'application/json' } })), firmwareRoute(`${base}${IMAGE_PATH}`, files[IMAGE_PATH])];
-    routes.set(key, made);
+    routes.set(imageBytes, made);
   }
   return made;
 }

@@ -1,7 +1,7 @@
 import type { EventBus } from '../sim/events';
 import { LogLevel } from '../sim/log-format';
 import { bytes, count, formatMessage, hex } from '../sim/messages';
-import type { NowOrLater } from '../sim/now-or-later';
+import { andThen, type NowOrLater } from '../sim/now-or-later';
 import { BoronMap, decodeQspiAddress } from '../hal/boron-flash';
 import { applySlot, explainSlot } from './bootloader';
 import { FlashDevice, SlotVerify, type DctModuleSlots } from './dct-slots';
@@ -189,8 +189,7 @@ export class OtaHal {
     if (this.host.events.wants('flash:program')) this.host.events.emit('flash:program', { chip: 'external', address: chipAddress, length: data.length, overData, mismatched });
     this.noteWrite(address, chipAddress, data.length, overData, mismatched, wrapped);
     if (outcome.refused || outcome.tailReplaced) this.noteGen2Damage(chipAddress, data.length, outcome);
-    const spent = this.host.spend(outcome.costMicros);
-    return spent instanceof Promise ? spent.then(zero) : 0;
+    return andThen(this.host.spend(outcome.costMicros), zero);
   }
 
   /** A new Finish starts: the last validation belongs to an earlier call. */

@@ -110,8 +110,7 @@ export class EventBus {
     if (!keep && !heard) return;
     // Object.assign, not a spread after the two fields: V8 copies that in its generic runtime path, slower per event.
     const stamped = Object.assign({ type, atMicros: this.now() }, payload) as unknown as TraceEntry;
-    if (keep) this.keep(stamped);
-    if (heard) this.emitter.emit(type, stamped);
+    this.deliver(stamped, keep, heard);
   }
 
   /**
@@ -123,9 +122,13 @@ export class EventBus {
     const heard = this.heard.has(type);
     if (!keep && !heard) return;
     // The fields in emit's order: type, atMicros, then the payload's.
-    const stamped: TraceEntry = { type, atMicros: this.now(), connection, bytes };
+    this.deliver({ type, atMicros: this.now(), connection, bytes }, keep, heard);
+  }
+
+  /** Keep `stamped` in the trace and hand it to listeners, as its type asks. */
+  private deliver(stamped: TraceEntry, keep: boolean, heard: boolean): void {
     if (keep) this.keep(stamped);
-    if (heard) this.emitter.emit(type, stamped);
+    if (heard) this.emitter.emit(stamped.type, stamped);
   }
 
   on<K extends DeviceEventName>(type: K, listener: (event: Stamped<DeviceEventMap[K]>) => void): () => void {

@@ -157,10 +157,7 @@ export class Latin1Text implements Sink {
 
   /** The characters from `start` to `end`, as a string. */
   latin1(start = 0, end = this.length): string {
-    let text = '';
-    // In slices: fromCharCode takes its arguments on the stack.
-    for (let at = start; at < end; at += 8192) text += String.fromCharCode(...this.bytes.subarray(at, Math.min(end, at + 8192)));
-    return text;
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.length).toString('latin1', start, end);
   }
 
   private room(count: number): void {
