@@ -69,14 +69,15 @@ function bufferCopyMs(passes: number): number {
 const pagesTouched = (): number => process.resourceUsage().minorPageFault;
 
 /**
- * What a page of fresh memory costs here the first time it is touched, in µs: 16 MiB filled when
- * new, less the same fill again, over the page faults it took. A run that grows the process's
- * memory (V8's young generation growing, a device's flash, text) pays this per page.
+ * What a page of fresh memory costs here the first time it is touched, in µs: 64 MiB filled when
+ * new, less the same fill again, over the page faults it took (64 MiB is past the most malloc ever
+ * serves from memory it already has, so its pages are new). A run that grows the process's memory
+ * (V8's young generation growing, a device's flash, text) pays this per page.
  */
 function firstTouchMicros(): number {
   const before = pagesTouched();
   let start = performance.now();
-  const fresh = Buffer.allocUnsafeSlow(16 * MiB).fill(1);
+  const fresh = Buffer.allocUnsafeSlow(64 * MiB).fill(1);
   const freshMs = performance.now() - start;
   const faults = pagesTouched() - before;
   start = performance.now();
