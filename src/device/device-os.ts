@@ -189,6 +189,11 @@ export class DeviceOs {
     await this.shutdownIfNeeded();
   }
 
+  /** Whether `idlePass` has anything to do: queued events or cloud calls, or (without SYSTEM_THREAD) a pending reset. */
+  private idlePassHasWork(): boolean {
+    return this.threaded ? this.appQueue.length > 0 || this.calls.length > 0 : this.calls.length > 0 || (this.canShutdown() && !this.inShutdown);
+  }
+
   /**
    * `system_delay_pump` (`system/src/system_task.cpp:492-549` at v1.4.4; the same at v6.2.0's
    * `delayNonThreadedImpl`): delay in 1 ms steps; once the delays since the last idle pass reach
@@ -229,7 +234,8 @@ export class DeviceOs {
    * makes thousands of such passes per update.
    */
   processSoon(): Promise<void> | undefined {
-    if (this.threaded ? this.appQueue.length > 0 || this.calls.length > 0 : this.calls.length > 0 || (this.canShutdown() && !this.inShutdown)) return this.process();
+    if (this.idlePassHasWork()) return this.process();
+    // What idlePass does when it has nothing else to do.
     if (!this.threaded) this.delayedMillis = 0;
     return this.host.cpu.take(TIMING.loopTurnMicros);
   }

@@ -126,16 +126,14 @@ export class LogManager {
     const end = line.length;
     this.book.addBytes(millis, category, level, line.bytes, start, end);
     const printed = this.take(category, level);
-    if (this.events.wants('log')) {
-      // As strings, before a listener runs: it might log, and so reuse LINE.
-      line.text('\r\n');
-      const text = line.latin1();
-      this.events.emit('log', { category, level: levelName(level), message: text.slice(start, end), line: text.slice(0, -2) });
-      if (printed) this.serial.emit(text);
-    } else if (printed) {
-      line.text('\r\n');
-      this.serial.emitBytes(line.bytes, 0, line.length);
-    }
+    const heard = this.events.wants('log');
+    if (!printed && !heard) return;
+    line.text('\r\n');
+    if (!heard) return this.serial.emitBytes(line.bytes, 0, line.length);
+    // As strings, before a listener runs: it might log, and so reuse LINE.
+    const text = line.latin1();
+    this.events.emit('log', { category, level: levelName(level), message: text.slice(start, end), line: text.slice(0, -2) });
+    if (printed) this.serial.emit(text);
   }
 
   private millisNow(): number {

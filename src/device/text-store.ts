@@ -1,3 +1,5 @@
+import { copyBytes } from '../sim/bytes';
+
 /** Any character beyond Latin-1: one makes the store keep two bytes a character. */
 const WIDE = /[^\x00-\xff]/;
 
@@ -59,8 +61,7 @@ export class TextStore {
       }
       this.used = at;
     } else {
-      // set() copies natively; a loop in JavaScript costs some nanoseconds a byte.
-      chunk.set(bytes.subarray(start, end), this.used);
+      copyBytes(bytes, start, end - start, chunk, this.used);
       this.used += end - start;
     }
     this.chars += end - start;

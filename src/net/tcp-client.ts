@@ -1,8 +1,9 @@
+import { copyBytes } from '../sim/bytes';
 import { LogLevel } from '../sim/log-format';
 import { andThen, promised, type NowOrLater } from '../sim/now-or-later';
 import type { NetContext } from './context';
 import type { VirtualNetwork } from './network';
-import { copyBytes, type VirtualSocket } from './socket';
+import type { VirtualSocket } from './socket';
 
 /** `TCPCLIENT_BUF_MAX_SIZE` (`wiring/inc/spark_wiring_tcpclient.h:37,77`). */
 export const TCPCLIENT_BUF_MAX_SIZE = 128;

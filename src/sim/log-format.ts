@@ -50,8 +50,12 @@ export function writeLogMessage(out: Latin1Text, format: string, args: readonly 
  */
 export function formatLogLine(millis: number, category: string | undefined, level: number, message: string): string {
   const stamp = String(millis >>> 0).padStart(10, '0');
-  const cat = category ? `[${category}] ` : '';
-  return `${stamp} ${cat}${levelName(level)}: ${message}\r\n`;
+  return `${stamp} ${afterStamp(category, level)}${message}\r\n`;
+}
+
+/** What a line has between its stamp and its message: `[category] LEVEL: `. */
+function afterStamp(category: string | undefined, level: number): string {
+  return `${category ? `[${category}] ` : ''}${levelName(level)}: `;
 }
 
 /** `formatLogLine` up to the message, into bytes: false (with `out` part written) when the category is beyond Latin-1. */
@@ -65,7 +69,7 @@ let lastPrefix: { category: string | undefined; level: number; text: Literal } |
 
 function prefixAfterStamp(category: string | undefined, level: number): Literal {
   if (lastPrefix === undefined || lastPrefix.category !== category || lastPrefix.level !== level) {
-    lastPrefix = { category, level, text: literal(`${category ? `[${category}] ` : ''}${levelName(level)}: `) };
+    lastPrefix = { category, level, text: literal(afterStamp(category, level)) };
   }
   return lastPrefix.text;
 }
