@@ -120,9 +120,10 @@ export class LogManager {
     const millis = this.millisNow();
     const line = LINE;
     line.length = 0;
-    if (!writeLogPrefix(line, millis, category, level)) return this.log(category, level, formatLogMessage(format, args));
+    const prefixed = writeLogPrefix(line, millis, category, level);
     const start = line.length;
-    if (!writeLogMessage(line, format, args)) return this.log(category, level, formatLogMessage(format, args));
+    // A character beyond Latin-1 (in the category or the message): the line is made as a string.
+    if (!prefixed || !writeLogMessage(line, format, args)) return this.log(category, level, formatLogMessage(format, args));
     const end = line.length;
     this.book.addBytes(millis, category, level, line.bytes, start, end);
     const printed = this.take(category, level);

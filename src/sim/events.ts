@@ -96,7 +96,7 @@ export class EventBus {
 
   /** Whether an event of `type` could be kept or heard now: a hot path may skip building one that would not. */
   wants(type: DeviceEventName): boolean {
-    return this.level === 'all' || this.level === 'ring' || (this.level === 'ota' && !PER_CHUNK.has(type)) || this.heard.has(type);
+    return this.keepsType(type) || this.heard.has(type);
   }
 
   /** Whether a `system:event` of `event` with `param` would be kept or heard: firmware_update's progress, raised per chunk, often is not. */

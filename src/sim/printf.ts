@@ -88,7 +88,7 @@ export function sprintf(format: string, ...args: PrintfArg[]): string {
 }
 
 /** Where a format is written: `text` answers false when a character does not fit (one beyond Latin-1 in bytes). */
-interface Sink {
+export interface Sink {
   text(text: string): boolean;
   literal(piece: Literal): boolean;
   /** An unsigned integer's digits, at least `min` of them. */
@@ -172,16 +172,12 @@ export class Latin1Text implements Sink {
 export function formatWith(format: string, args: readonly PrintfArg[]): string {
   if (!format.includes('%')) return format;
   const sink = new StringSink();
-  write(sink, format, args);
+  formatInto(sink, format, args);
   return sink.value;
 }
 
-/** `formatWith` into bytes: false (with `out` part written) when a character is beyond Latin-1. */
-export function formatInto(out: Latin1Text, format: string, args: readonly PrintfArg[]): boolean {
-  return write(out, format, args);
-}
-
-function write(sink: Sink, format: string, args: readonly PrintfArg[]): boolean {
+/** `formatWith` into `sink`: false (with the format part written) when a character does not fit it (one beyond Latin-1 in bytes). */
+export function formatInto(sink: Sink, format: string, args: readonly PrintfArg[]): boolean {
   let next = 0;
   for (const piece of compiledFormat(format)) {
     if (piece.literal) {
